@@ -1,0 +1,38 @@
+// runtime/gc.h -- the precise stop-the-world mark-sweep collector (wf_gc_*).
+// Objects are on their allocating thread's list (wf_thread.alloc_head);
+// roots are every thread's frames, root stack, exception state and trace
+// objects, plus the interpreter's modules and the static types. A
+// collection runs only inside a pause (ARCHITECTURE "Memory").
+#ifndef WF_RUNTIME_GC_H
+#define WF_RUNTIME_GC_H
+#ifndef WF_INTERNAL
+#  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
+#endif
+
+#include "threads/thread.h"
+
+// Collect now. Caller: attached, NOT inside a pause; takes one (wf_stw_*),
+// marks, sweeps, frees retired arrays, releases the pause.
+// Returns 0, or -1 with an exception set (pause refused).
+WF_MUST_CHECK int wf_gc_collect(wf_thread *ts);
+
+// Mark [v] and everything reachable from it. For traverse slots and root
+// visitors: pass as the wf_visit_fn with the ctx you were given.
+void wf_gc_visit(wf_value v, void *ctx);
+
+// Provided by the VM (frame.c): visit every value held by [ts]'s running
+// frames (locals, cells, value stacks up to the saved sp, function and
+// code of each frame). Generator frames are reached through their
+// generator objects' traverse slot instead.
+void wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx);
+
+// Statistics for tests and the bench.
+typedef struct wf_gc_stats {
+    uint64_t collections;
+    size_t live_bytes_after_last;  // bytes surviving the last collection
+    size_t peak_live_bytes;
+    size_t freed_objects_total;
+} wf_gc_stats;
+void wf_gc_get_stats(wf_gc_stats *out);
+
+#endif

@@ -1,0 +1,158 @@
+// runtime/threads/thread.h -- per-thread state and the interpreter
+// (wf_thread_*, wf_interp_*, wf_brk_*, wf_root_*).
+// wf_thread holds what belongs to one OS thread: the eval-breaker word,
+// current frame, exception state, root stack, allocation list, legacy
+// trace/profile slots and the re-entrancy guard (ARCHITECTURE invariant 6).
+// wf_interp holds what is process-wide: modules, the thread list, the
+// collector's state. Fields are ordered by hotness (STYLE 8.4).
+#ifndef WF_RUNTIME_THREADS_THREAD_H
+#define WF_RUNTIME_THREADS_THREAD_H
+#ifndef WF_INTERNAL
+#  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
+#endif
+
+#include <pthread.h>
+
+#include "../object.h"
+
+typedef struct wf_frame wf_frame;
+typedef struct wf_interp wf_interp;
+
+// Eval-breaker bits (wf_thread.eval_breaker). Checked only at RESUME and
+// JUMP_BACKWARD (invariant 5).
+#define WF_BRK_STW 0x1u       // a pause is requested: park
+#define WF_BRK_GC 0x2u        // a collection is wanted
+#define WF_BRK_INSTR 0x4u     // instrumentation changed (monitoring issue)
+#define WF_BRK_SIGNAL 0x8u    // a signal / async exception is pending
+
+// Attach states (wf_thread.state).
+#define WF_THREAD_DETACHED 0
+#define WF_THREAD_ATTACHED 1
+#define WF_THREAD_SUSPENDED 2
+
+// One item of the handled-exception stack (sys.exception(), bare raise).
+// Frames of generators own one each; PUSH_EXC_INFO/POP_EXCEPT swap values.
+typedef struct wf_exc_info {
+    wf_value exc;                  // exception being handled, or WF_NONE
+    struct wf_exc_info *previous;  // outer item, or NULL
+} wf_exc_info;
+
+// Legacy trace/profile C function (the monitoring/legacy issues fill these).
+typedef int (*wf_tracefunc)(wf_value obj, wf_frame *frame, int what,
+                            wf_value arg);
+
+struct wf_thread {
+    // ----- hot: touched by the eval loop -----
+    // W: any thread (atomic or). R: owner, relaxed load at safe points.
+    uint32_t eval_breaker;
+    // Monitoring re-entrancy guard: non-zero while a callback runs.
+    // W/R: owner only.
+    uint32_t in_callback;
+    // Innermost running frame. W: owner. R: owner; the collector in a pause.
+    wf_frame *frame;
+    // Exception in flight, or WF_NULL. W/R: owner; collector in a pause.
+    wf_value exc;
+    // Handled-exception stack top (never NULL once the thread runs).
+    wf_exc_info *exc_info;
+    // C-level recursion depth of Python calls. W/R: owner.
+    int32_t recursion_depth;
+    int32_t recursion_limit;  // copy of the interpreter's limit
+    // Frame data stack (VM-owned; frames' locals and value stacks).
+    wf_value *stack_base, *stack_top, *stack_limit;
+
+    // ----- warm -----
+    // Root stack: values C code holds across calls that reach safe points.
+    // W/R: owner; the collector in a pause.
+    wf_value *roots;
+    size_t nroots, roots_cap;
+    // Allocation list and counter. W: owner; sweeper in a pause.
+    wf_obj *alloc_head;
+    size_t alloc_bytes;  // bytes allocated since this thread last reported
+    // Retired arrays awaiting the next pause (wf_mem_retire).
+    void **retired;
+    size_t nretired, retired_cap;
+
+    // ----- legacy tracing slots (per thread; runtime/legacy) -----
+    // W: owner under the monitoring mutex, or any thread inside a pause
+    // (*_all_threads). R: owner.
+    wf_tracefunc c_tracefunc;
+    wf_value c_traceobj;
+    wf_tracefunc c_profilefunc;
+    wf_value c_profileobj;
+
+    // ----- cold -----
+    // WF_THREAD_* attach state. W: owner (attach/detach), pause requester
+    // (DETACHED -> SUSPENDED). R: atomic acquire.
+    uint32_t state;
+    uint64_t ident;          // threading.get_ident()
+    pthread_t os_thread;
+    wf_exc_info base_exc_info;
+    wf_interp *interp;
+    // Thread list links. W/R: under interp->threads_lock or in a pause.
+    wf_thread *next, *prev;
+};
+
+struct wf_interp {
+    // Modules by name (dict), builtins module and its dict, sys module.
+    // W: import machinery (dict's own lock). R: any attached thread.
+    wf_value modules;
+    wf_value builtins;
+    wf_value builtins_dict;
+    wf_value sys_module;
+    wf_value main_module;
+    wf_value argv;  // list of str, set before running __main__
+    // Recursion limit for new threads and sys.getrecursionlimit().
+    int32_t recursion_limit;
+
+    // Thread list. W/R: under threads_lock, or inside a pause.
+    pthread_mutex_t threads_lock;
+    wf_thread *threads;
+    wf_thread *main_thread;
+
+    // Collector. Objects of exited threads are adopted here.
+    // W: under threads_lock or in a pause.
+    wf_obj *orphan_head;
+    // Collection threshold in bytes; allocation beyond it since the last
+    // collection sets WF_BRK_GC. W: collector in a pause. R: relaxed.
+    size_t gc_threshold;
+    size_t gc_allocated;  // relaxed atomic add by allocating threads
+    uint64_t gc_collections;
+    size_t gc_live_bytes;
+};
+
+// The one interpreter of this process.
+extern wf_interp wf_the_interp;
+
+// The calling OS thread's wf_thread, or NULL if it has none.
+wf_thread *wf_thread_current(void);
+
+// Create the state for the calling OS thread and link it on the thread
+// list, attached. Returns NULL (nothing set) if out of memory.
+WF_MUST_CHECK wf_thread *wf_thread_new_current(wf_interp *interp);
+// Unlink the calling thread's state; its objects go to the interpreter.
+void wf_thread_free_current(wf_thread *ts);
+
+// Called by the eval loop when eval_breaker is non-zero: runs a pending
+// collection, parks for a pause, etc. Returns 0 or -1 with an exception.
+// Caller: attached, at a safe point (frame's sp and pc saved).
+WF_MUST_CHECK int wf_brk_handle(wf_thread *ts);
+
+// ===== Root stack =====
+
+// Make room and push [v]. Returns its index, or -1 with MemoryError set.
+WF_MUST_CHECK int64_t wf_root_push(wf_thread *ts, wf_value v);
+
+static inline size_t
+wf_root_mark(const wf_thread *ts)
+{
+    return ts->nroots;
+}
+
+// Drop roots back to [mark] (from wf_root_mark).
+static inline void
+wf_root_release(wf_thread *ts, size_t mark)
+{
+    ts->nroots = mark;
+}
+
+#endif
