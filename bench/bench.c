@@ -1,0 +1,819 @@
+// bench/bench.c -- the `weft bench` harness (wf_bench_*).
+// Owns the workload table (from workloads.def), the mode table (tracing
+// configurations), child-process timing and the report. Follows STYLE
+// 10.4-10.5: validate each workload's checksum before timing it, time
+// configurations interleaved in rounds (A B A B ...), report medians and
+// ratios taken in the same run, never best-of-N. Uses only include/weft.h.
+#define _GNU_SOURCE  // asprintf, pipe2
+#include "bench.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "weft.h"
+
+// Facts about the build, compiled in by bench/CMakeLists.txt.
+#ifndef WF_BENCH_WORKLOAD_DIR
+#  define WF_BENCH_WORKLOAD_DIR "bench/workloads"
+#endif
+#ifndef WF_BENCH_SOURCE_DIR
+#  define WF_BENCH_SOURCE_DIR "."
+#endif
+#ifndef WF_BENCH_BUILD_TYPE
+#  define WF_BENCH_BUILD_TYPE "unknown"
+#endif
+#ifndef WF_BENCH_DISPATCH
+#  define WF_BENCH_DISPATCH "unknown"
+#endif
+#ifndef WF_BENCH_SANITIZE
+#  define WF_BENCH_SANITIZE "unknown"
+#endif
+#ifndef WF_BENCH_MONITORING
+#  define WF_BENCH_MONITORING 1
+#endif
+
+#define MAX_WORDS    32  // words in a --weft / --python command
+#define MAX_CONFIGS  16  // interpreters x modes timed in one run
+#define MAX_RUNS     1000
+#define LINE_MAX_LEN 256  // longest stdout line kept (checksum lines)
+
+// ===== Tables =====
+
+typedef struct workload {
+    const char *name;
+    const char *kind;
+    long default_n;
+    const char *checksum;  // the value after "checksum " at default_n
+} workload;
+
+static const workload workloads[] = {
+#define WF_BENCH(name, kind, default_n, checksum) \
+  {#name, kind, default_n, checksum},
+#include "workloads.def"
+};
+#define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
+
+// A mode is a tracing configuration: Weft-Python source run in the same
+// process just before the workload (prepended to a copy of the script, so
+// it works unchanged under CPython). NULL prelude: the script runs as is.
+// Later issues add monitoring-idle, line-callback, settrace and setprofile
+// (STYLE 10.5); ratios are then reported against "untraced", which must
+// stay first.
+typedef struct mode {
+    const char *name;
+    const char *what;
+    const char *prelude;
+} mode;
+
+static const mode modes[] = {
+    {"untraced", "no trace function, no monitoring tool", NULL},
+};
+#define N_MODES (sizeof modes / sizeof modes[0])
+
+// ===== Options and configurations =====
+
+typedef struct command {
+    char *words[MAX_WORDS + 1];  // argv prefix, pointing into buf
+    int nwords;
+    char *buf;   // owns the words
+    char *text;  // as given, for the report
+} command;
+
+// One timed configuration: an interpreter running the workload under a
+// mode with [threads] threads. Thread scaling (a workload run in K threads,
+// K passed as sys.argv[2]) plugs in here; every configuration is 1 today.
+typedef struct config {
+    const char *label;  // "weft" or "cpython"
+    const command *cmd;
+    const mode *mode;
+    int threads;
+    double ms[MAX_RUNS];
+    int nruns;
+} config;
+
+typedef struct options {
+    command weft;
+    command python;  // nwords == 0: no CPython comparison
+    int runs;
+    long n;  // 0: each workload's default_n
+    double timeout_s;
+    const char *dir;
+    const char *json_path;  // NULL: JSON lines go to stdout
+    bool list;
+    bool help;
+    bool selected[N_WORKLOADS];
+    bool any_selected;
+    bool mode_selected[N_MODES];
+    bool any_mode;
+} options;
+
+static int
+usage(FILE *f)
+{
+    fprintf(
+        f,
+        "usage: weft bench [options]\n"
+        "Time the workloads of bench/workloads.def under Weft and, with\n"
+        "--python, under CPython; validate each checksum first.\n"
+        "\n"
+        "  --list              list workloads and modes, then exit\n"
+        "  --workload NAME     run only NAME (repeatable; NAME,NAME ok)\n"
+        "  --mode NAME         tracing mode (repeatable; default untraced)\n"
+        "  --runs N            timed runs per configuration (default 5)\n"
+        "  --n N               workload size instead of its default\n"
+        "  --python CMD        also time CPython, e.g. --python python3.14\n"
+        "  --weft CMD          command for Weft (default: this weft, 'run')\n"
+        "  --json FILE         append the JSON lines to FILE, not stdout\n"
+        "  --dir DIR           workload scripts directory\n"
+        "  --timeout SECONDS   per child process (default 300)\n");
+    return f == stderr ? 2 : 0;
+}
+
+// Split [text] at blanks into [cmd]. Returns 0, or -1 if it has no word
+// or too many.
+static int
+command_parse(command *cmd, const char *text)
+{
+    free(cmd->text);
+    free(cmd->buf);
+    cmd->text = strdup(text);
+    cmd->buf = strdup(text);
+    cmd->nwords = 0;
+    if (cmd->text == NULL || cmd->buf == NULL)
+        return -1;
+    for (char *save = NULL, *w = strtok_r(cmd->buf, " \t", &save); w != NULL;
+         w = strtok_r(NULL, " \t", &save)) {
+        if (cmd->nwords == MAX_WORDS)
+            return -1;
+        cmd->words[cmd->nwords++] = w;
+    }
+    cmd->words[cmd->nwords] = NULL;
+    return cmd->nwords > 0 ? 0 : -1;
+}
+
+static int
+find_workload(const char *name, size_t len)
+{
+    for (size_t i = 0; i < N_WORKLOADS; i++)
+        if (strlen(workloads[i].name) == len &&
+            strncmp(workloads[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int
+find_mode(const char *name)
+{
+    for (size_t i = 0; i < N_MODES; i++)
+        if (strcmp(modes[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool
+parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+// Parse [argv] into [o]. Returns 0, or 2 after printing a usage error.
+static int
+parse_options(int argc, char **argv, options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = NULL;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            o->help = true;
+            continue;
+        } else if (strcmp(arg, "--list") == 0) {
+            o->list = true;
+            continue;
+        }
+        // Every other option takes a value: "--opt VALUE" or "--opt=VALUE".
+        char name[32];
+        const char *eq = strchr(arg, '=');
+        size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (strncmp(arg, "--", 2) != 0 || nlen >= sizeof name) {
+            fprintf(stderr, "weft bench: unknown argument '%s'\n", arg);
+            return usage(stderr);
+        }
+        memcpy(name, arg, nlen);
+        name[nlen] = '\0';
+        static const char *const valued[] = {
+            "--workload", "--mode", "--runs", "--n",  "--timeout",
+            "--python",   "--weft", "--json", "--dir"};
+        size_t k = 0;
+        while (k < sizeof valued / sizeof valued[0] &&
+               strcmp(name, valued[k]) != 0)
+            k++;
+        if (k == sizeof valued / sizeof valued[0]) {
+            fprintf(stderr, "weft bench: unknown option '%s'\n", name);
+            return usage(stderr);
+        }
+        if (eq != NULL)
+            val = eq + 1;
+        else if (i + 1 < argc)
+            val = argv[++i];
+        else {
+            fprintf(stderr, "weft bench: %s needs a value\n", name);
+            return 2;
+        }
+        long v;
+        if (strcmp(name, "--workload") == 0) {
+            for (const char *p = val; *p != '\0';) {
+                size_t len = strcspn(p, ",");
+                int w = find_workload(p, len);
+                if (w < 0) {
+                    fprintf(stderr,
+                            "weft bench: no workload '%.*s' "
+                            "(see weft bench --list)\n",
+                            (int)len, p);
+                    return 2;
+                }
+                o->selected[w] = true;
+                o->any_selected = true;
+                p += len + (p[len] == ',');
+            }
+        } else if (strcmp(name, "--mode") == 0) {
+            int m = find_mode(val);
+            if (m < 0) {
+                fprintf(stderr,
+                        "weft bench: no mode '%s' "
+                        "(see weft bench --list)\n",
+                        val);
+                return 2;
+            }
+            o->mode_selected[m] = true;
+            o->any_mode = true;
+        } else if (strcmp(name, "--runs") == 0) {
+            if (!parse_long(val, 1, MAX_RUNS, &v)) {
+                fprintf(stderr, "weft bench: --runs wants 1..%d\n", MAX_RUNS);
+                return 2;
+            }
+            o->runs = (int)v;
+        } else if (strcmp(name, "--n") == 0) {
+            if (!parse_long(val, 1, 1L << 40, &o->n)) {
+                fprintf(stderr, "weft bench: --n wants a size >= 1\n");
+                return 2;
+            }
+        } else if (strcmp(name, "--timeout") == 0) {
+            if (!parse_long(val, 1, 86400, &v)) {
+                fprintf(stderr, "weft bench: --timeout wants seconds\n");
+                return 2;
+            }
+            o->timeout_s = (double)v;
+        } else if (strcmp(name, "--python") == 0 ||
+                   strcmp(name, "--weft") == 0) {
+            command *c = name[2] == 'p' ? &o->python : &o->weft;
+            if (command_parse(c, val) != 0) {
+                fprintf(stderr, "weft bench: bad %s command '%s'\n", name, val);
+                return 2;
+            }
+        } else if (strcmp(name, "--json") == 0) {
+            o->json_path = val;
+        } else {  // --dir
+            o->dir = val;
+        }
+    }
+    return 0;
+}
+
+// ===== Child processes =====
+
+// Copy [src] into [dst] of [size] bytes, truncating.
+static void
+copy_trunc(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+typedef struct child_result {
+    double ms;   // wall time from fork to reaped exit
+    int status;  // waitpid status
+    bool timed_out;
+    char checksum[LINE_MAX_LEN];  // last "checksum ..." value, or ""
+} child_result;
+
+// Note the value of a complete stdout [line] if it is a checksum line.
+static void
+scan_line(const char *line, child_result *r)
+{
+    static const char prefix[] = "checksum ";
+    if (strncmp(line, prefix, sizeof prefix - 1) == 0)
+        copy_trunc(r->checksum, sizeof r->checksum, line + sizeof prefix - 1);
+}
+
+// Run [argv] with stdin from /dev/null and stdout read here (stderr is
+// inherited, so a failing child's traceback shows). Kills it after
+// [timeout_s]. Returns 0 with [r] filled, or -1 if it could not start.
+static int
+run_child(char *const argv[], double timeout_s, child_result *r)
+{
+    int fds[2];
+    memset(r, 0, sizeof *r);
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    fflush(NULL);
+    double t0 = now_ms();
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        dup2(fds[1], 1);
+        execvp(argv[0], argv);
+        fprintf(stderr, "weft bench: cannot run %s: %s\n", argv[0],
+                strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+
+    char line[LINE_MAX_LEN];
+    size_t len = 0;
+    double deadline = t0 + timeout_s * 1e3;
+    for (;;) {
+        double left = deadline - now_ms();
+        if (left <= 0) {
+            r->timed_out = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        struct pollfd p = {.fd = fds[0], .events = POLLIN};
+        int pr = poll(&p, 1, left > 1e6 ? 1000000 : (int)left + 1);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            continue;  // timeout: the deadline check above kills it
+        char buf[4096];
+        ssize_t got = read(fds[0], buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;  // EOF: the child closed stdout (normally: exited)
+        for (ssize_t i = 0; i < got; i++) {
+            if (buf[i] == '\n') {
+                line[len] = '\0';
+                scan_line(line, r);
+                len = 0;
+            } else if (len + 1 < sizeof line) {
+                line[len++] = buf[i];
+            }
+        }
+    }
+    if (len > 0) {
+        line[len] = '\0';
+        scan_line(line, r);
+    }
+    close(fds[0]);
+    while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
+        ;
+    r->ms = now_ms() - t0;
+    return 0;
+}
+
+// Describe how [r] failed into [buf], or return false if it succeeded.
+static bool
+child_failed(const child_result *r, char *buf, size_t size)
+{
+    if (r->timed_out)
+        snprintf(buf, size, "timed out");
+    else if (WIFSIGNALED(r->status))
+        snprintf(buf, size, "killed by signal %d", WTERMSIG(r->status));
+    else if (WEXITSTATUS(r->status) != 0)
+        snprintf(buf, size, "exit status %d", WEXITSTATUS(r->status));
+    else
+        return false;
+    return true;
+}
+
+// ===== Scripts =====
+
+// The script a configuration runs for workload [w]: the workload file
+// itself, or for a mode with a prelude, a temporary copy with the prelude
+// prepended. Returns a malloc'd path (*[is_temp] says whether to unlink
+// it), or NULL after printing why.
+static char *
+prepare_script(const options *o, const workload *w, const mode *m,
+               bool *is_temp)
+{
+    char *path = NULL;
+    *is_temp = false;
+    if (asprintf(&path, "%s/%s.py", o->dir, w->name) < 0)
+        return NULL;
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "weft bench: %s: %s\n", path, strerror(errno));
+        free(path);
+        return NULL;
+    }
+    if (m->prelude == NULL)
+        return path;
+
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s/weft-bench-%ld-%s-%s.py", tmpdir ? tmpdir : "/tmp",
+                 (long)getpid(), w->name, m->name) < 0) {
+        free(path);
+        return NULL;
+    }
+    FILE *in = fopen(path, "r");
+    FILE *out = fopen(tmp, "w");
+    bool ok = in != NULL && out != NULL;
+    if (ok) {
+        fprintf(out, "%s\n", m->prelude);
+        char buf[4096];
+        size_t got;
+        while ((got = fread(buf, 1, sizeof buf, in)) > 0)
+            ok = ok && fwrite(buf, 1, got, out) == got;
+        ok = ok && !ferror(in);
+    }
+    if (in != NULL)
+        fclose(in);
+    if (out != NULL && fclose(out) != 0)
+        ok = false;
+    free(path);
+    if (!ok) {
+        fprintf(stderr, "weft bench: cannot write %s\n", tmp);
+        unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    *is_temp = true;
+    return tmp;
+}
+
+// ===== Report =====
+
+static double
+median(const double *v, int n)
+{
+    double s[MAX_RUNS];
+    memcpy(s, v, (size_t)n * sizeof *v);
+    for (int i = 1; i < n; i++)  // insertion sort: n is small
+        for (int j = i; j > 0 && s[j - 1] > s[j]; j--) {
+            double t = s[j];
+            s[j] = s[j - 1];
+            s[j - 1] = t;
+        }
+    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static void
+json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+// Read the first line of [cmd]'s output into [buf] (trimmed), or
+// [fallback] if it fails or prints nothing.
+static void
+first_line_of(const char *cmd, char *buf, size_t size, const char *fallback)
+{
+    copy_trunc(buf, size, fallback);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return;
+    char line[256];
+    if (fgets(line, sizeof line, p) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] != '\0')
+            copy_trunc(buf, size, line);
+    }
+    pclose(p);
+}
+
+static void
+cpu_model(char *buf, size_t size)
+{
+    copy_trunc(buf, size, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f == NULL)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "model name", 10) == 0) {
+            char *colon = strchr(line, ':');
+            if (colon != NULL) {
+                colon += 1 + (colon[1] == ' ');
+                colon[strcspn(colon, "\n")] = '\0';
+                copy_trunc(buf, size, colon);
+            }
+            break;
+        }
+    }
+    fclose(f);
+}
+
+typedef struct environment {
+    char commit[64];
+    char cpu[256];
+} environment;
+
+static void
+json_line(FILE *f, const environment *env, const workload *w, long n,
+          const mode *m, const config *weft, const config *cpy,
+          const config *baseline, int runs)
+{
+    double wm = median(weft->ms, weft->nruns);
+    fprintf(f, "{\"bench\":\"weft\",\"workload\":");
+    json_string(f, w->name);
+    fprintf(f, ",\"kind\":");
+    json_string(f, w->kind);
+    fprintf(f, ",\"mode\":");
+    json_string(f, m->name);
+    fprintf(f, ",\"n\":%ld,\"threads\":%d,\"runs\":%d,\"weft_ms\":%.3f", n,
+            weft->threads, runs, wm);
+    fprintf(f, ",\"weft_runs_ms\":[");
+    for (int i = 0; i < weft->nruns; i++)
+        fprintf(f, "%s%.3f", i ? "," : "", weft->ms[i]);
+    fprintf(f, "]");
+    if (baseline != NULL && baseline != weft)
+        fprintf(f, ",\"vs_untraced\":%.4f",
+                wm / median(baseline->ms, baseline->nruns));
+    if (cpy != NULL) {
+        double cm = median(cpy->ms, cpy->nruns);
+        fprintf(f, ",\"cpython\":");
+        json_string(f, cpy->cmd->text);
+        fprintf(f, ",\"cpython_ms\":%.3f,\"ratio\":%.4f", cm, wm / cm);
+    }
+    fprintf(f, ",\"commit\":");
+    json_string(f, env->commit);
+    fprintf(f, ",\"build_type\":");
+    json_string(f, WF_BENCH_BUILD_TYPE);
+    fprintf(f, ",\"dispatch\":");
+    json_string(f, WF_BENCH_DISPATCH);
+    fprintf(f, ",\"monitoring\":%s,\"sanitize\":",
+            WF_BENCH_MONITORING ? "true" : "false");
+    json_string(f, WF_BENCH_SANITIZE);
+    fprintf(f, ",\"version\":\"%s\",\"cpu\":", WEFT_VERSION_STRING);
+    json_string(f, env->cpu);
+    fprintf(f, "}\n");
+}
+
+// ===== Running a workload =====
+
+// Validate then time workload [w] under [configs] (weft/cpython pairs, one
+// pair per selected mode, untraced first when selected). Fills each
+// config's ms[]. Returns 0, or -1 after printing why the workload failed.
+static int
+bench_workload(const options *o, const workload *w, long n, config *configs,
+               int nconfigs)
+{
+    char *scripts[MAX_CONFIGS] = {0};
+    bool temps[MAX_CONFIGS] = {0};
+    char nbuf[32];
+    int rc = -1;
+    snprintf(nbuf, sizeof nbuf, "%ld", n);
+
+    for (int c = 0; c < nconfigs; c++) {
+        scripts[c] = prepare_script(o, w, configs[c].mode, &temps[c]);
+        if (scripts[c] == NULL)
+            goto done;
+        configs[c].nruns = 0;
+    }
+
+    // Validate (this is also each configuration's warm-up run): every
+    // configuration prints the same checksum, and at default_n the one
+    // recorded in workloads.def.
+    const char *expected = n == w->default_n ? w->checksum : NULL;
+    char first[LINE_MAX_LEN] = "";
+    for (int c = 0; c < nconfigs; c++) {
+        const command *cmd = configs[c].cmd;
+        char *argv[MAX_WORDS + 3];
+        memcpy(argv, cmd->words, (size_t)cmd->nwords * sizeof argv[0]);
+        argv[cmd->nwords] = scripts[c];
+        argv[cmd->nwords + 1] = nbuf;
+        argv[cmd->nwords + 2] = NULL;
+        child_result r;
+        char why[64];
+        if (run_child(argv, o->timeout_s, &r) != 0) {
+            fprintf(stderr, "weft bench: %s: cannot start %s\n", w->name,
+                    cmd->text);
+            goto done;
+        }
+        if (child_failed(&r, why, sizeof why)) {
+            fprintf(stderr, "weft bench: %s: %s (%s, mode %s): %s\n", w->name,
+                    configs[c].label, cmd->text, configs[c].mode->name, why);
+            goto done;
+        }
+        if (r.checksum[0] == '\0') {
+            fprintf(stderr, "weft bench: %s: %s printed no checksum line\n",
+                    w->name, configs[c].label);
+            goto done;
+        }
+        if (c == 0)
+            copy_trunc(first, sizeof first, r.checksum);
+        const char *want = expected ? expected : first;
+        if (strcmp(r.checksum, want) != 0) {
+            fprintf(stderr,
+                    "weft bench: %s: %s (mode %s) printed checksum "
+                    "%s, expected %s\n",
+                    w->name, configs[c].label, configs[c].mode->name,
+                    r.checksum, want);
+            goto done;
+        }
+    }
+
+    // Time: rounds of every configuration in turn (A B A B ...), so drift
+    // in the machine's state hits all of them alike.
+    for (int round = 0; round < o->runs; round++) {
+        for (int c = 0; c < nconfigs; c++) {
+            const command *cmd = configs[c].cmd;
+            char *argv[MAX_WORDS + 3];
+            memcpy(argv, cmd->words, (size_t)cmd->nwords * sizeof argv[0]);
+            argv[cmd->nwords] = scripts[c];
+            argv[cmd->nwords + 1] = nbuf;
+            argv[cmd->nwords + 2] = NULL;
+            child_result r;
+            char why[64];
+            if (run_child(argv, o->timeout_s, &r) != 0 ||
+                child_failed(&r, why, sizeof why)) {
+                fprintf(stderr, "weft bench: %s: %s failed in round %d\n",
+                        w->name, configs[c].label, round + 1);
+                goto done;
+            }
+            configs[c].ms[configs[c].nruns++] = r.ms;
+        }
+    }
+    rc = 0;
+done:
+    for (int c = 0; c < nconfigs; c++) {
+        if (scripts[c] != NULL && temps[c])
+            unlink(scripts[c]);
+        free(scripts[c]);
+    }
+    return rc;
+}
+
+static void
+list_tables(void)
+{
+    printf("workloads (bench/workloads.def):\n");
+    printf("  %-12s %-12s %10s\n", "name", "kind", "default_n");
+    for (size_t i = 0; i < N_WORKLOADS; i++)
+        printf("  %-12s %-12s %10ld\n", workloads[i].name, workloads[i].kind,
+               workloads[i].default_n);
+    printf("modes:\n");
+    for (size_t i = 0; i < N_MODES; i++)
+        printf("  %-12s %s\n", modes[i].name, modes[i].what);
+}
+
+int
+wf_bench_main(int argc, char **argv)
+{
+    options o;
+    memset(&o, 0, sizeof o);
+    o.runs = 5;
+    o.timeout_s = 300;
+    o.dir = WF_BENCH_WORKLOAD_DIR;
+    int rc = parse_options(argc, argv, &o);
+    if (rc == 0 && o.weft.nwords == 0 &&
+        command_parse(&o.weft, "/proc/self/exe run") != 0)
+        rc = 1;
+    if (rc != 0 || o.list || o.help) {
+        if (rc == 0 && o.help)
+            usage(stdout);
+        else if (rc == 0)
+            list_tables();
+        goto out;
+    }
+    if (!o.any_mode)
+        o.mode_selected[0] = true;  // untraced
+
+    // JSON lines go to --json FILE (appended), or are collected and printed
+    // after the table.
+    char *json_mem = NULL;
+    size_t json_len = 0;
+    FILE *json = o.json_path != NULL ? fopen(o.json_path, "a")
+                                     : open_memstream(&json_mem, &json_len);
+    if (json == NULL) {
+        fprintf(stderr, "weft bench: %s: %s\n",
+                o.json_path ? o.json_path : "memory", strerror(errno));
+        rc = 2;
+        goto out;
+    }
+
+    environment env;
+    first_line_of("git -C '" WF_BENCH_SOURCE_DIR "' rev-parse --short HEAD"
+                  " 2>/dev/null",
+                  env.commit, sizeof env.commit, "unknown");
+    cpu_model(env.cpu, sizeof env.cpu);
+
+    // Configurations, in timing order: per mode, weft then cpython.
+    static config configs[MAX_CONFIGS];
+    int nconfigs = 0;
+    for (size_t m = 0; m < N_MODES; m++) {
+        if (!o.mode_selected[m])
+            continue;
+        configs[nconfigs++] = (config){
+            .label = "weft", .cmd = &o.weft, .mode = &modes[m], .threads = 1};
+        if (o.python.nwords > 0)
+            configs[nconfigs++] = (config){.label = "cpython",
+                                           .cmd = &o.python,
+                                           .mode = &modes[m],
+                                           .threads = 1};
+    }
+    int per_mode = o.python.nwords > 0 ? 2 : 1;
+
+    printf("weft bench: %d timed runs per configuration, interleaved; "
+           "median wall ms (child process)\n",
+           o.runs);
+    printf("weft: %s   cpython: %s   build: %s, dispatch %s, commit %s\n",
+           o.weft.text, o.python.nwords > 0 ? o.python.text : "-",
+           WF_BENCH_BUILD_TYPE, WF_BENCH_DISPATCH, env.commit);
+    printf("%-12s %-10s %10s %10s %11s %13s\n", "workload", "mode", "n",
+           "weft ms", "cpython ms", "weft/cpython");
+    fflush(stdout);
+
+    int failed = 0;
+    for (size_t i = 0; i < N_WORKLOADS; i++) {
+        if (o.any_selected && !o.selected[i])
+            continue;
+        const workload *w = &workloads[i];
+        long n = o.n > 0 ? o.n : w->default_n;
+        if (bench_workload(&o, w, n, configs, nconfigs) != 0) {
+            printf("%-12s %-10s %10ld %10s %11s %13s\n", w->name, "-", n,
+                   "FAILED", "-", "-");
+            failed++;
+            continue;
+        }
+        // The untraced weft configuration, when selected, is the baseline.
+        const config *baseline =
+            strcmp(configs[0].mode->name, modes[0].name) == 0 ? &configs[0]
+                                                              : NULL;
+        for (int c = 0; c < nconfigs; c += per_mode) {
+            const config *wc = &configs[c];
+            const config *cc = per_mode == 2 ? &configs[c + 1] : NULL;
+            double wm = median(wc->ms, wc->nruns);
+            char cms[32] = "-", ratio[32] = "-";
+            if (cc != NULL) {
+                double cm = median(cc->ms, cc->nruns);
+                snprintf(cms, sizeof cms, "%.1f", cm);
+                snprintf(ratio, sizeof ratio, "%.2f", wm / cm);
+            }
+            printf("%-12s %-10s %10ld %10.1f %11s %13s\n", w->name,
+                   wc->mode->name, n, wm, cms, ratio);
+        }
+        for (int c = 0; c < nconfigs; c += per_mode)
+            json_line(json, &env, w, n, configs[c].mode, &configs[c],
+                      per_mode == 2 ? &configs[c + 1] : NULL, baseline, o.runs);
+        fflush(stdout);
+        fflush(json);
+    }
+    fclose(json);
+    if (json_mem != NULL) {
+        fputs(json_mem, stdout);
+        free(json_mem);
+    }
+    rc = failed ? 1 : 0;
+    if (failed)
+        fprintf(stderr, "weft bench: %d workload(s) failed\n", failed);
+out:
+    free(o.weft.text);
+    free(o.weft.buf);
+    free(o.python.text);
+    free(o.python.buf);
+    return rc;
+}
