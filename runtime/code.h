@@ -101,6 +101,11 @@ const wf_exc_entry *wf_code_find_handler(const wf_code *co, uint32_t index);
 // equal lines, as CPython 3.14.
 WF_MUST_CHECK wf_value wf_code_co_lines(wf_thread *ts, const wf_code *co);
 
+// Register the code type's methods (co_lines) in its dict. Called once by
+// the runtime's type initialisation, after wf_types_init. Returns 0 or -1.
+// Caller: attached, during runtime start-up.
+WF_MUST_CHECK int wf_code_init_type(wf_thread *ts);
+
 // Dump the disassembly to [out] (for debugging and tests).
 void wf_code_dump(const wf_code *co, FILE *out);
 
