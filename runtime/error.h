@@ -45,4 +45,26 @@ void wf_exc_print(wf_thread *ts, wf_value exc, FILE *out);
 // Register the exception types in [builtins_dict] (at init).
 WF_MUST_CHECK int wf_exc_init(wf_thread *ts, wf_value builtins_dict);
 
+// Record that the exception in flight passed through [frame] (a wf_frame
+// object or WF_NONE) running [code] at [lineno]/[lasti]: prepends a
+// traceback entry to its __traceback__ (CPython's PyTraceBack_Here). The
+// VM calls it once per frame while unwinding. Returns 0, or -1 with
+// MemoryError replacing the exception.
+WF_MUST_CHECK int wf_err_add_traceback(wf_thread *ts, wf_value frame,
+                                       wf_value code, int32_t lineno,
+                                       int32_t lasti);
+// Part of wf_types_init: name strings, dicts and methods of the exception
+// types. Returns 0 or -1.
+WF_MUST_CHECK int wf_exc_init_types(wf_thread *ts);
+// For wf_types_visit_roots: the exception types and the preallocated
+// MemoryError instance.
+void wf_exc_visit_roots(wf_visit_fn visit, void *ctx);
+// Print the exception in flight with wf_exc_print to stderr (after
+// flushing stdout) and clear it.
+void wf_err_print(wf_thread *ts);
+// A new traceback entry (for the VM if it builds chains itself).
+WF_MUST_CHECK wf_value wf_traceback_new(wf_thread *ts, wf_value next,
+                                        wf_value frame, wf_value code,
+                                        int32_t lineno, int32_t lasti);
+
 #endif

@@ -352,6 +352,8 @@ WF_MUST_CHECK void *wf_mem_realloc(wf_thread *ts, void *p, size_t size);
 void wf_mem_free(void *p);
 // Free [p] at the next pause (it may still be read by racing threads).
 void wf_mem_retire(wf_thread *ts, void *p);
+// Free every array [ts] retired. Caller: the collector, world stopped.
+void wf_mem_free_retired(wf_thread *ts);
 
 // ===== Generic protocols (object.c) =====
 // All return WF_NULL / -1 with an exception set on error, CPython messages.
@@ -486,6 +488,21 @@ WF_MUST_CHECK wf_value wf_list_as_tuple(wf_thread *ts, wf_value list);
 // Sort in place with an optional key callable (WF_NULL) and reverse flag.
 WF_MUST_CHECK int wf_list_sort(wf_thread *ts, wf_value list, wf_value key,
                                bool reverse);
+// Item [i] of [list] read without its lock (any attached thread): false if
+// [i] is out of range at this instant. An items array stores its capacity
+// in the word before items[0], so the bound check never trusts a [n] that
+// belongs to another array (list.c). Never holds the array across a call.
+static inline bool
+wf_list_get(wf_value list, size_t i, wf_value *out)
+{
+    wf_list *l = (wf_list *)wf_val_as_obj(list);
+    size_t n = __atomic_load_n(&l->n, __ATOMIC_ACQUIRE);
+    wf_value *items = __atomic_load_n(&l->items, __ATOMIC_ACQUIRE);
+    if (i >= n || items == NULL || i >= (size_t)items[-1])
+        return false;
+    *out = __atomic_load_n(&items[i], __ATOMIC_RELAXED);
+    return true;
+}
 
 // dict (dict.c): insertion-ordered.
 WF_MUST_CHECK wf_value wf_dict_new(wf_thread *ts);
@@ -537,6 +554,127 @@ WF_MUST_CHECK wf_value wf_import(wf_thread *ts, wf_value name);
 WF_MUST_CHECK wf_value wf_class_new(wf_thread *ts, wf_value name,
                                     wf_value qualname, wf_value base,
                                     wf_value ns);
+
+// ===== Helpers shared by the object layer (and usable by the VM) =====
+
+// Attribute access for instances: the instance dict first, then the class
+// chain; functions and builtin methods found on the class bind to [v].
+// Used by every type without a getattr slot. WF_NULL + AttributeError.
+WF_MUST_CHECK wf_value wf_obj_generic_getattr(wf_thread *ts, wf_value v,
+                                              wf_value name);
+// Store into the instance dict (created lazily); AttributeError for types
+// without one. [val] WF_NULL deletes. Returns 0 or -1.
+WF_MUST_CHECK int wf_obj_generic_setattr(wf_thread *ts, wf_value v,
+                                         wf_value name, wf_value val);
+// Call [func] (a function or an unbound builtin method) with [self]
+// prepended to the [nargs] positional [args] (keywords in [kwnames] follow
+// them, as in wf_call_fn). [self] and [args] must be rooted by the caller.
+WF_MUST_CHECK wf_value wf_obj_call_with_self(wf_thread *ts, wf_value func,
+                                             wf_value self,
+                                             const wf_value *args,
+                                             size_t nargs, wf_value kwnames);
+// Look [name] (interned str) up on type([self]) and call it with [self]
+// prepended. Returns WF_NULL with AttributeError if missing.
+WF_MUST_CHECK wf_value wf_obj_call_dunder(wf_thread *ts, wf_value self,
+                                          wf_value name, const wf_value *args,
+                                          size_t nargs);
+// Guard for repr of containers that may contain themselves (CPython's
+// Py_ReprEnter): returns 1 if [v] is already being repr'd on this thread
+// (print "[...]"), 0 if entered (call wf_obj_repr_leave), -1 on error
+// (RecursionError when too deep).
+WF_MUST_CHECK int wf_obj_repr_enter(wf_thread *ts, wf_value v);
+void wf_obj_repr_leave(wf_thread *ts, wf_value v);
+// Hash slot for unhashable types: raises "unhashable type: 'list'".
+WF_MUST_CHECK int wf_obj_hash_unhashable(wf_thread *ts, wf_value v,
+                                         int64_t *out);
+// Identity hash (object.__hash__).
+int64_t wf_obj_hash_identity(wf_value v);
+
+// Keyword-aware argument parsing (builtin.c). The callee has [nparams]
+// parameters named [names]; the first [npos] may be given positionally,
+// all may be given by keyword, the first [min] are required. Fills
+// out[0..nparams) with the values, WF_NULL for missing ones. Raises
+// TypeError in CPython's wording for [fname]. Returns 0 or -1.
+WF_MUST_CHECK int wf_arg_parse(wf_thread *ts, const char *fname,
+                               const wf_value *args, size_t nargs,
+                               wf_value kwnames, const char *const *names,
+                               size_t nparams, size_t npos, size_t min,
+                               wf_value *out);
+
+// int (int.c): [v] as a C integer if it is an int or bool; else TypeError
+// "'float' object cannot be interpreted as an integer". Returns 0 or -1.
+WF_MUST_CHECK int wf_int_as_i64(wf_thread *ts, wf_value v, int64_t *out);
+// True for int and bool values.
+bool wf_int_check(wf_value v);
+// float (float.c): [v] (float, int or bool) as a double, else TypeError
+// "must be real number, not str". Returns 0 or -1.
+WF_MUST_CHECK int wf_float_as_double(wf_thread *ts, wf_value v, double *out);
+// Shortest repr that round-trips, as Python's repr(float), into [buf]
+// (at least 32 bytes).
+void wf_float_repr_buf(double d, char *buf, size_t size);
+
+// slices (range.c): resolve [slice] against a sequence of length [len]
+// (CPython's PySlice_GetIndicesEx). Returns 0 or -1 (bad index types, zero
+// step: "slice step cannot be zero").
+WF_MUST_CHECK int wf_slice_indices(wf_thread *ts, wf_value slice,
+                                   int64_t len, int64_t *start,
+                                   int64_t *stop, int64_t *step,
+                                   int64_t *slicelen);
+// Lexicographic comparison of two item arrays (tuple.c; lists and tuples).
+WF_MUST_CHECK wf_value wf_seq_richcompare(wf_thread *ts, const wf_value *a,
+                                          size_t na, const wf_value *b,
+                                          size_t nb, wf_cmp_op op);
+
+// iterators (iter.c). A sequence iterator over a list, tuple, str or range
+// (by index; a list's growth during iteration is seen, as in CPython).
+WF_MUST_CHECK wf_value wf_seqiter_new(wf_thread *ts, wf_value seq);
+// An iterator over dict [d]'s keys (0), values (1) or (key, value) items
+// (2). RuntimeError if the dict changes size during iteration.
+WF_MUST_CHECK wf_value wf_dictiter_new(wf_thread *ts, wf_value d, int kind);
+extern wf_type wf_seqiter_type, wf_dictiter_type, wf_enumerate_type,
+    wf_zip_type, wf_reversed_type, wf_map_type, wf_filter_type;
+extern wf_type wf_dict_keys_type, wf_dict_values_type, wf_dict_items_type;
+
+// builtins module (bltinmodule.c). Create the builtins module, store it in
+// interp->builtins / builtins_dict and interp->modules, add every builtin
+// function, type and exception name (wf_exc_init), and register the "time"
+// and "builtins" modules for import. Returns the module or WF_NULL.
+WF_MUST_CHECK wf_value wf_builtins_init(wf_thread *ts);
+// Write [n] bytes to the process's stdout buffer (what print uses).
+// Thread-safe: one lock per stream, the whole call is atomic.
+void wf_bi_write_stdout(const char *s, size_t n);
+// Flush the stdout buffer. Called before anything is written to stderr
+// and at exit. Thread-safe.
+void wf_bi_flush_stdout(void);
+
+// Register a built-in module for wf_import (module.c): [init] creates the
+// module on first import. Call during start-up, before threads run.
+// Returns 0, or -1 if the registry is full or [name] is registered twice.
+WF_MUST_CHECK int wf_module_register_builtin(const char *name,
+                                             wf_value (*init)(wf_thread *));
+// Register the built-in `time` module (timemod.c); called by
+// wf_builtins_init. Returns 0 or -1.
+WF_MUST_CHECK int wf_time_register(void);
+// Set attribute [name] of module [mod] to [v] (for module init functions).
+WF_MUST_CHECK int wf_module_add(wf_thread *ts, wf_value mod,
+                                const char *name, wf_value v);
+// Add builtin function [name] to module [mod].
+WF_MUST_CHECK int wf_module_add_func(wf_thread *ts, wf_value mod,
+                                     const char *name, wf_cfunc fn);
+
+// Per-file parts of wf_types_init: create the method tables of the types
+// each file owns. Called only by wf_types_init, in this order.
+WF_MUST_CHECK int wf_int_init_types(wf_thread *ts);
+WF_MUST_CHECK int wf_float_init_types(wf_thread *ts);
+WF_MUST_CHECK int wf_str_init_types(wf_thread *ts);
+WF_MUST_CHECK int wf_tuple_init_types(wf_thread *ts);
+WF_MUST_CHECK int wf_list_init_types(wf_thread *ts);
+WF_MUST_CHECK int wf_dict_init_types(wf_thread *ts);
+WF_MUST_CHECK int wf_range_init_types(wf_thread *ts);
+WF_MUST_CHECK int wf_iter_init_types(wf_thread *ts);
+// Roots owned by str.c (cached one-character strings); for
+// wf_types_visit_roots.
+void wf_str_visit_roots(wf_visit_fn visit, void *ctx);
 
 // ===== Initialisation =====
 

@@ -25,4 +25,20 @@ void wf_stw_end(wf_thread *ts);
 // True while the world is stopped (for WF_ASSERT_WORLD_STOPPED).
 bool wf_stw_is_stopped(void);
 
+// One recorded pause: why, time from request until every thread was parked
+// (time-to-safepoint) and total length, in nanoseconds.
+typedef struct wf_stw_record {
+    wf_stw_reason why;
+    uint64_t ttsp_ns;
+    uint64_t duration_ns;
+} wf_stw_record;
+
+// Number of recorded pauses in the ring of recent ones.
+#define WF_STW_RECORDS 1024
+
+// Copy up to [max] of the most recent pauses, oldest first, into [out].
+// Returns how many were copied; *[total] (if not NULL) gets the number of
+// pauses since start. Any thread; takes the pause mutex.
+size_t wf_stw_get_records(wf_stw_record *out, size_t max, uint64_t *total);
+
 #endif

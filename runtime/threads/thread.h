@@ -123,6 +123,23 @@ struct wf_interp {
 // The one interpreter of this process.
 extern wf_interp wf_the_interp;
 
+// Runtime start-up order (the runtime's entry point, api.c, follows it):
+//   1. wf_interp_init()                      mutexes and defaults
+//   2. ts = wf_thread_new_current(&wf_the_interp)
+//   3. wf_types_init(ts)                     type dicts, names, interned
+//                                            strings, interp->modules
+//   4. wf_builtins_init(ts)                  builtins module; sets
+//                                            interp->builtins(_dict); calls
+//                                            wf_exc_init; registers "time"
+//   5. wf_module_register_builtin("sys", ...) and the other VM modules,
+//      then create __main__ and run.
+// At exit: wf_bi_flush_stdout() (also registered with atexit).
+
+// Initialise [wf_the_interp]'s mutexes and defaults (recursion limit 1000,
+// GC threshold 8 MiB). Call once, before any thread state exists.
+// Returns 0, or -1 if a mutex cannot be created (nothing set: no thread).
+WF_MUST_CHECK int wf_interp_init(void);
+
 // The calling OS thread's wf_thread, or NULL if it has none.
 wf_thread *wf_thread_current(void);
 
@@ -131,6 +148,15 @@ wf_thread *wf_thread_current(void);
 WF_MUST_CHECK wf_thread *wf_thread_new_current(wf_interp *interp);
 // Unlink the calling thread's state; its objects go to the interpreter.
 void wf_thread_free_current(wf_thread *ts);
+
+// Leave the attached state around a blocking call (sleep, lock wait, I/O):
+// the thread must not touch the heap until wf_thread_attach. A detached
+// thread costs a pause nothing. Caller: attached, at a point where every
+// live value is rooted. (Structural now; the threads issue makes attach
+// wait for a pause in progress.)
+void wf_thread_detach(wf_thread *ts);
+// Re-enter the attached state after wf_thread_detach.
+void wf_thread_attach(wf_thread *ts);
 
 // Called by the eval loop when eval_breaker is non-zero: runs a pending
 // collection, parks for a pause, etc. Returns 0 or -1 with an exception.

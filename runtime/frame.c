@@ -1,0 +1,349 @@
+// runtime/frame.c -- execution frames on the per-thread data stack and the
+// Python-visible frame objects (wf_frame_*, wf_frame_type).
+// Owns each thread's data-stack region (one reserved mmap, committed by the
+// kernel on touch) and the frame-object snapshot taken when a frame exits.
+// Upholds the safe-point rule of ARCHITECTURE "Memory": the collector sees
+// exactly the values below each frame's saved sp.
+#include "frame.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+#include "error.h"
+#include "func.h"
+#include "gc.h"
+#include "gen.h"
+
+// Bytes reserved per thread for frames. The region is MAP_NORESERVE: only
+// touched pages cost memory. 64 MiB holds ~500k small frames, far beyond
+// any sane recursion limit; past it RecursionError, never a crash.
+#define DATA_STACK_BYTES ((size_t)64 << 20)
+
+// The Python frame object. Live while [frame] is set; afterwards the
+// snapshot fields answer. W/R: the owning thread; collector in a pause.
+typedef struct wf_frameobj {
+    wf_obj ob;
+    wf_frame *frame;   // live frame, or NULL once it completed
+    wf_value gen;      // generator owning [frame] (keeps it alive) or WF_NULL
+    wf_value code;     // snapshot (also set while live)
+    wf_value globals;  // snapshot (also set while live)
+    wf_value back;     // snapshot: frame object of the caller, or WF_NULL
+    wf_value locals;   // snapshot dict, or WF_NULL
+    int32_t lineno;
+    int32_t lasti;
+    // Tracing fields (legacy tracing reads and writes them).
+    wf_value trace;    // f_trace, WF_NONE by default
+    bool trace_lines;  // f_trace_lines, True by default
+    bool trace_opcodes;
+} wf_frameobj;
+
+// ===== Data stack =====
+
+static int
+ensure_data_stack(wf_thread *ts)
+{
+    if (ts->stack_base != NULL)
+        return 0;
+    void *p = mmap(NULL, DATA_STACK_BYTES, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        wf_err_no_memory(ts);
+        return -1;
+    }
+    ts->stack_base = p;
+    ts->stack_top = p;
+    ts->stack_limit = (wf_value *)((char *)p + DATA_STACK_BYTES);
+    return 0;
+}
+
+void
+wf_frame_thread_fini(wf_thread *ts)
+{
+    if (ts->stack_base != NULL)
+        munmap(ts->stack_base, DATA_STACK_BYTES);
+    ts->stack_base = ts->stack_top = ts->stack_limit = NULL;
+}
+
+wf_frame *
+wf_frame_push_slow(wf_thread *ts, wf_code *co, wf_value func,
+                   wf_value globals, wf_value builtins, wf_value locals)
+{
+    int32_t limit = ts->recursion_limit > 0 ? ts->recursion_limit : 1000;
+    if (ts->recursion_depth >= limit) {
+        wf_err_format(ts, &wf_exc_RecursionError,
+                      "maximum recursion depth exceeded");
+        return NULL;
+    }
+    if (ts->stack_base == NULL && ensure_data_stack(ts) < 0)
+        return NULL;
+    size_t words = wf_frame_words(co);
+    if ((size_t)(ts->stack_limit - ts->stack_top) < words) {
+        wf_err_format(ts, &wf_exc_RecursionError,
+                      "maximum recursion depth exceeded");
+        return NULL;
+    }
+    wf_frame *f = (wf_frame *)ts->stack_top;
+    ts->stack_top += words;
+    ts->recursion_depth++;
+    return wf_frame_init_at(f, words, co, func, globals, builtins, locals);
+}
+
+// ===== Lines, locals, visiting =====
+
+int32_t
+wf_frame_lineno(const wf_frame *f)
+{
+    const wf_code *co = f->code;
+    if (f->instr <= co->code)
+        return co->firstlineno;
+    int32_t line = wf_code_line(co, wf_frame_lasti_index(f));
+    return line == WF_NO_LINE ? co->firstlineno : line;
+}
+
+wf_value
+wf_frame_locals_snapshot(wf_thread *ts, wf_frame *f)
+{
+    if (f->locals != WF_NULL)
+        return f->locals;
+    wf_value d = wf_dict_new(ts);
+    if (d == WF_NULL)
+        return WF_NULL;
+    const wf_code *co = f->code;
+    if (f->state == WF_FRAME_COMPLETED)
+        return d;
+    wf_value *names = wf_tuple_items(co->localsplusnames);
+    for (uint32_t i = 0; i < co->nlocalsplus; i++) {
+        wf_value v = f->localsplus[i];
+        if (v != WF_NULL && wf_val_is(v, &wf_cell_type) &&
+            (co->localspluskinds[i] & (WF_LOCAL_CELL | WF_LOCAL_FREE)))
+            v = ((wf_cell *)wf_val_as_obj(v))->ref;
+        if (v == WF_NULL)
+            continue;
+        if (wf_dict_set(ts, d, names[i], v) < 0)
+            return WF_NULL;
+    }
+    return d;
+}
+
+void
+wf_frame_visit(wf_frame *f, wf_visit_fn visit, void *ctx)
+{
+    visit(wf_val_from_obj(f->code), ctx);
+    visit(f->func, ctx);
+    visit(f->globals, ctx);
+    visit(f->builtins, ctx);
+    visit(f->locals, ctx);
+    visit(f->frameobj, ctx);
+    if (f->state == WF_FRAME_COMPLETED)
+        return;
+    for (wf_value *p = f->localsplus; p < f->sp; p++)
+        visit(*p, ctx);
+}
+
+void
+wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx)
+{
+    for (wf_frame *f = ts->frame; f != NULL; f = f->previous) {
+        wf_frame_visit(f, visit, ctx);
+        if (f->gen != NULL)
+            visit(wf_val_from_obj(f->gen), ctx);
+    }
+}
+
+// ===== Frame objects =====
+
+static wf_value
+frameobj_new(wf_thread *ts, wf_frame *f)
+{
+    wf_frameobj *fo = (wf_frameobj *)wf_gc_alloc(ts, &wf_frame_type,
+                                                 sizeof(wf_frameobj));
+    if (fo == NULL)
+        return WF_NULL;
+    fo->frame = f;
+    fo->gen = f->gen != NULL ? wf_val_from_obj(f->gen) : WF_NULL;
+    fo->code = wf_val_from_obj(f->code);
+    fo->globals = f->globals;
+    fo->back = WF_NULL;
+    fo->locals = WF_NULL;
+    fo->lineno = f->code->firstlineno;
+    fo->lasti = -1;
+    fo->trace = WF_NONE;
+    fo->trace_lines = true;
+    fo->trace_opcodes = false;
+    return wf_val_from_obj(fo);
+}
+
+wf_value
+wf_frame_get_object(wf_thread *ts, wf_frame *f)
+{
+    if (f->frameobj == WF_NULL)
+        f->frameobj = frameobj_new(ts, f);
+    return f->frameobj;
+}
+
+void
+wf_frame_detach_object(wf_thread *ts, wf_frame *f)
+{
+    if (f->frameobj == WF_NULL)
+        return;
+    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(f->frameobj);
+    if (fo->frame != f)
+        return;
+    fo->lineno = wf_frame_lineno(f);
+    fo->lasti = f->instr > f->code->code
+                    ? wf_code_offset(wf_frame_lasti_index(f))
+                    : -1;
+    // As CPython (frame take_ownership): the caller's frame object becomes
+    // f_back, so the chain stays walkable after both frames are gone.
+    if (f->previous != NULL) {
+        fo->back = wf_frame_get_object(ts, f->previous);
+        if (fo->back == WF_NULL)
+            wf_err_clear(ts);
+    }
+    wf_value saved = wf_err_fetch(ts);  // exception in flight survives
+    fo->locals = wf_frame_locals_snapshot(ts, f);
+    if (fo->locals == WF_NULL)
+        wf_err_clear(ts);
+    wf_err_restore(ts, saved);
+    fo->frame = NULL;
+    fo->gen = WF_NULL;
+}
+
+static void
+frameobj_traverse(wf_obj *self, wf_visit_fn visit, void *ctx)
+{
+    wf_frameobj *fo = (wf_frameobj *)self;
+    visit(fo->gen, ctx);
+    visit(fo->code, ctx);
+    visit(fo->globals, ctx);
+    visit(fo->back, ctx);
+    visit(fo->locals, ctx);
+    visit(fo->trace, ctx);
+}
+
+static bool
+name_is(wf_value name, const char *s)
+{
+    return strcmp(wf_str_cstr(name), s) == 0;
+}
+
+static wf_value
+frameobj_getattr(wf_thread *ts, wf_value self, wf_value name)
+{
+    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
+    wf_frame *f = fo->frame;
+    if (name_is(name, "f_code"))
+        return fo->code;
+    if (name_is(name, "f_globals"))
+        return fo->globals;
+    if (name_is(name, "f_builtins"))
+        return f != NULL ? f->builtins : ts->interp->builtins_dict;
+    if (name_is(name, "f_lineno"))
+        return wf_val_from_int(f != NULL ? wf_frame_lineno(f) : fo->lineno);
+    if (name_is(name, "f_lasti")) {
+        if (f == NULL)
+            return wf_val_from_int(fo->lasti);
+        return wf_val_from_int(f->instr > f->code->code
+                                   ? wf_code_offset(wf_frame_lasti_index(f))
+                                   : -1);
+    }
+    if (name_is(name, "f_back")) {
+        if (f == NULL)
+            return fo->back != WF_NULL ? fo->back : WF_NONE;
+        if (f->previous == NULL)
+            return WF_NONE;
+        return wf_frame_get_object(ts, f->previous);
+    }
+    if (name_is(name, "f_locals")) {
+        if (f == NULL)
+            return fo->locals != WF_NULL ? fo->locals : WF_NONE;
+        return wf_frame_locals_snapshot(ts, f);
+    }
+    if (name_is(name, "f_trace"))
+        return fo->trace;
+    if (name_is(name, "f_trace_lines"))
+        return wf_val_bool(fo->trace_lines);
+    if (name_is(name, "f_trace_opcodes"))
+        return wf_val_bool(fo->trace_opcodes);
+    wf_value v = wf_type_lookup(&wf_frame_type, name);
+    if (v != WF_NULL) {
+        if (wf_val_type(v)->flags & WF_TPF_METHOD_LIKE)
+            return wf_method_new(ts, v, self);
+        return v;
+    }
+    return wf_err_format(ts, &wf_exc_AttributeError,
+                         "'frame' object has no attribute '%U'", name);
+}
+
+static int
+frameobj_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
+{
+    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
+    if (name_is(name, "f_trace")) {
+        fo->trace = v == WF_NULL ? WF_NONE : v;
+        return 0;
+    }
+    if (name_is(name, "f_trace_lines") || name_is(name, "f_trace_opcodes")) {
+        if (v == WF_NULL) {
+            wf_err_format(ts, &wf_exc_AttributeError,
+                          "cannot delete attribute");
+            return -1;
+        }
+        if (!wf_val_is(v, &wf_bool_type)) {
+            wf_err_format(ts, &wf_exc_TypeError,
+                          "attribute value type must be bool");
+            return -1;
+        }
+        if (name_is(name, "f_trace_lines"))
+            fo->trace_lines = v == WF_TRUE;
+        else
+            fo->trace_opcodes = v == WF_TRUE;
+        return 0;
+    }
+    if (name_is(name, "f_lineno")) {
+        // TODO(legacy): jumps from a trace function (runtime/legacy).
+        wf_err_format(ts, &wf_exc_ValueError,
+                      "f_lineno can only be set by a trace function");
+        return -1;
+    }
+    if (wf_type_lookup(&wf_frame_type, name) != WF_NULL ||
+        name_is(name, "f_code") || name_is(name, "f_back") ||
+        name_is(name, "f_globals") || name_is(name, "f_locals") ||
+        name_is(name, "f_lasti") || name_is(name, "f_builtins")) {
+        wf_err_format(ts, &wf_exc_AttributeError,
+                      "readonly attribute");
+        return -1;
+    }
+    wf_err_format(ts, &wf_exc_AttributeError,
+                  "'frame' object has no attribute '%U'", name);
+    return -1;
+}
+
+static wf_value
+frameobj_repr(wf_thread *ts, wf_value self)
+{
+    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
+    wf_code *co = (wf_code *)wf_val_as_obj(fo->code);
+    int32_t line = fo->frame != NULL ? wf_frame_lineno(fo->frame)
+                                     : fo->lineno;
+    return wf_str_format(ts, "<frame at %p, file %R, line %d, code %U>",
+                         (void *)fo, co->filename, (int)line, co->name);
+}
+
+wf_type wf_frame_type = {
+    .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
+    .name = "frame",
+    .base = &wf_object_type,
+    .basic_size = sizeof(wf_frameobj),
+    .traverse = frameobj_traverse,
+    .repr = frameobj_repr,
+    .getattr = frameobj_getattr,
+    .setattr = frameobj_setattr,
+};
+
+int
+wf_frame_init_type(wf_thread *ts)
+{
+    (void)ts;
+    return 0;
+}

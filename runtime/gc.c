@@ -1,0 +1,194 @@
+// runtime/gc.c -- the precise, non-moving mark-sweep collector (wf_gc_*).
+// Owns object allocation (wf_gc_alloc), the mark stack and the collection
+// statistics. A collection runs only inside a pause (ARCHITECTURE
+// invariant 2, "Memory"): mark from every root with an explicit stack (no
+// recursion), sweep every thread's list and the orphans, free retired
+// arrays, then set the next threshold.
+#include "gc.h"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "error.h"
+#include "threads/stw.h"
+
+#define GC_MIN_THRESHOLD ((size_t)8 << 20)
+
+// Marking state of the one collection in progress (inside a pause).
+typedef struct mark_state {
+    wf_obj **stack;
+    size_t n, cap;
+    // Immortal objects marked this cycle: their bits are cleared at the
+    // end, since the sweep never sees them.
+    wf_obj **immortals;
+    size_t nimm, capimm;
+} mark_state;
+
+// Statistics. W: the collector in a pause. R: wf_gc_get_stats (racy
+// snapshot is fine for tests and the bench).
+static wf_gc_stats stats;
+
+wf_obj *
+wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size)
+{
+    wf_obj *o = calloc(1, size);
+    if (o == NULL) {
+        wf_err_no_memory(ts);
+        return NULL;
+    }
+    o->type = tp;
+    o->gc_next = ts->alloc_head;
+    ts->alloc_head = o;
+    ts->alloc_bytes += size;
+    wf_interp *interp = ts->interp;
+    size_t total = wf_atomic_add_relaxed_size(&interp->gc_allocated, size);
+    if (total > wf_atomic_load_relaxed_size(&interp->gc_threshold))
+        wf_atomic_or_relaxed_u32(&ts->eval_breaker, WF_BRK_GC);
+    return o;
+}
+
+static void
+grow_or_die(void ***arr, size_t *cap)
+{
+    size_t ncap = *cap ? 2 * *cap : 1024;
+    void **p = realloc(*arr, ncap * sizeof *p);
+    if (p == NULL) {
+        // A collection that cannot finish marking cannot sweep safely.
+        fputs("weft: fatal: out of memory while marking\n", stderr);
+        abort();
+    }
+    *arr = p;
+    *cap = ncap;
+}
+
+void
+wf_gc_visit(wf_value v, void *ctx)
+{
+    if (!wf_val_is_obj(v))
+        return;
+    wf_obj *o = wf_val_as_obj(v);
+    if (o->gc_bits & WF_GC_MARK)
+        return;
+    mark_state *ms = ctx;
+    o->gc_bits |= WF_GC_MARK;
+    if (o->gc_bits & WF_GC_IMMORTAL) {
+        if (ms->nimm == ms->capimm)
+            grow_or_die((void ***)&ms->immortals, &ms->capimm);
+        ms->immortals[ms->nimm++] = o;
+    }
+    if (ms->n == ms->cap)
+        grow_or_die((void ***)&ms->stack, &ms->cap);
+    ms->stack[ms->n++] = o;
+}
+
+static void
+drain(mark_state *ms)
+{
+    while (ms->n > 0) {
+        wf_obj *o = ms->stack[--ms->n];
+        // A heap class is reachable through its instances' headers.
+        wf_gc_visit(wf_val_from_obj(o->type), ms);
+        if (o->type->traverse != NULL)
+            o->type->traverse(o, wf_gc_visit, ms);
+    }
+}
+
+static void
+mark_thread(wf_thread *t, mark_state *ms)
+{
+    wf_frame_visit_thread(t, wf_gc_visit, ms);
+    for (size_t i = 0; i < t->nroots; i++)
+        wf_gc_visit(t->roots[i], ms);
+    wf_gc_visit(t->exc, ms);
+    for (wf_exc_info *ei = t->exc_info; ei != NULL; ei = ei->previous)
+        wf_gc_visit(ei->exc, ms);
+    wf_gc_visit(t->c_traceobj, ms);
+    wf_gc_visit(t->c_profileobj, ms);
+}
+
+// Free the unmarked objects of the list starting at *[head]; clear the
+// survivors' marks. Adds to *[live] and *[freed].
+static void
+sweep_list(wf_obj **head, size_t *live, size_t *freed)
+{
+    wf_obj **link = head;
+    while (*link != NULL) {
+        wf_obj *o = *link;
+        if (o->gc_bits & WF_GC_MARK) {
+            o->gc_bits &= ~WF_GC_MARK;
+            *live += malloc_usable_size(o);
+            link = &o->gc_next;
+        } else {
+            *link = o->gc_next;
+            if (o->type->finalize != NULL)
+                o->type->finalize(o);
+            free(o);
+            (*freed)++;
+        }
+    }
+}
+
+int
+wf_gc_collect(wf_thread *ts)
+{
+    if (wf_stw_begin(ts, WF_STW_GC) < 0)
+        return -1;
+    wf_interp *interp = ts->interp;
+    mark_state ms = {0};
+
+    // ----- mark -----
+    wf_types_visit_roots(wf_gc_visit, &ms);
+    wf_gc_visit(interp->modules, &ms);
+    wf_gc_visit(interp->builtins, &ms);
+    wf_gc_visit(interp->builtins_dict, &ms);
+    wf_gc_visit(interp->sys_module, &ms);
+    wf_gc_visit(interp->main_module, &ms);
+    wf_gc_visit(interp->argv, &ms);
+    for (wf_thread *t = interp->threads; t != NULL; t = t->next)
+        mark_thread(t, &ms);
+    drain(&ms);
+
+    // ----- sweep -----
+    // Finalizers only free non-object memory: nothing here runs user code
+    // (ARCHITECTURE "Nothing runs inside a pause but ...").
+    size_t live = 0, freed = 0;
+    for (wf_thread *t = interp->threads; t != NULL; t = t->next) {
+        sweep_list(&t->alloc_head, &live, &freed);
+        t->alloc_bytes = 0;
+    }
+    sweep_list(&interp->orphan_head, &live, &freed);
+    for (size_t i = 0; i < ms.nimm; i++)
+        ms.immortals[i]->gc_bits &= ~WF_GC_MARK;
+    for (wf_thread *t = interp->threads; t != NULL; t = t->next) {
+        wf_mem_free_retired(t);
+        wf_atomic_and_relaxed_u32(&t->eval_breaker, ~WF_BRK_GC);
+    }
+    free(ms.stack);
+    free(ms.immortals);
+
+    // ----- next threshold and statistics -----
+    size_t threshold = 2 * live;
+    if (threshold < GC_MIN_THRESHOLD)
+        threshold = GC_MIN_THRESHOLD;
+    wf_atomic_store_relaxed_size(&interp->gc_threshold, threshold);
+    wf_atomic_store_relaxed_size(&interp->gc_allocated, 0);
+    interp->gc_collections++;
+    interp->gc_live_bytes = live;
+    stats.collections++;
+    stats.live_bytes_after_last = live;
+    if (live > stats.peak_live_bytes)
+        stats.peak_live_bytes = live;
+    stats.freed_objects_total += freed;
+
+    wf_stw_end(ts);
+    return 0;
+}
+
+void
+wf_gc_get_stats(wf_gc_stats *out)
+{
+    *out = stats;
+}
