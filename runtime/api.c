@@ -37,7 +37,8 @@ start_up(wf_thread *ts)
         return WEFT_ENOMEM;
     if (wf_builtins_init(ts) == WF_NULL)       // 4. builtins, exceptions
         return WEFT_ENOMEM;
-    if (wf_gen_init_type(ts) < 0 ||            // 5. the VM's own parts
+    if (wf_code_init_type(ts) < 0 ||           // 5. the VM's own parts
+        wf_gen_init_type(ts) < 0 ||
         wf_frame_init_type(ts) < 0 ||
         wf_classbuild_init(ts) < 0 ||
         wf_sys_register(ts) < 0)

@@ -13,6 +13,7 @@
 
 #include "atomic.h"
 #include "error.h"
+#include "monitor/monitor.h"
 #include "threads/stw.h"
 
 #define GC_MIN_THRESHOLD ((size_t)8 << 20)
@@ -141,6 +142,7 @@ wf_gc_collect(wf_thread *ts)
 
     // ----- mark -----
     wf_types_visit_roots(wf_gc_visit, &ms);
+    wf_mon_visit_roots(wf_gc_visit, &ms);  // tool names, callbacks
     wf_gc_visit(interp->modules, &ms);
     wf_gc_visit(interp->builtins, &ms);
     wf_gc_visit(interp->builtins_dict, &ms);

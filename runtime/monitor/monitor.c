@@ -85,6 +85,7 @@ wf_mon_lock(wf_thread *ts)
 void
 wf_mon_unlock(wf_thread *ts)
 {
+    (void)ts;  // used by the debug assertion only
     WF_ASSERT_MON_HOLDS(ts);
     wf_atomic_store_relaxed_ptr(&mon_owner, NULL);
     pthread_mutex_unlock(&mon_mutex);

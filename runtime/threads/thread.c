@@ -62,6 +62,7 @@ wf_thread_new_current(wf_interp *interp)
     ts->base_exc_info.exc = WF_NONE;
     ts->base_exc_info.previous = NULL;
     ts->exc_info = &ts->base_exc_info;
+    ts->mon_tools = 0x3F;  // tools 0-5; legacy tools 6/7 join with a slot
     ts->recursion_limit = interp->recursion_limit;
     ts->c_traceobj = WF_NULL;
     ts->c_profileobj = WF_NULL;

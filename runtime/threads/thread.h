@@ -48,6 +48,12 @@ struct wf_thread {
     // Monitoring re-entrancy guard: non-zero while a callback runs.
     // W/R: owner only.
     uint32_t in_callback;
+    // Monitoring tools this thread delivers events to (bit per tool id):
+    // tools 0-5 always; 6 (profile) / 7 (trace) only while this thread's
+    // legacy slot is set (ARCHITECTURE "Dispatch is gated per thread").
+    // W: the owner under the monitoring mutex, or any thread inside a pause
+    // (*_all_threads). R: the owner, plain, on the event path.
+    uint8_t mon_tools;
     // Innermost running frame. W: owner. R: owner; the collector in a pause.
     wf_frame *frame;
     // Exception in flight, or WF_NULL. W/R: owner; collector in a pause.

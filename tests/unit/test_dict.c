@@ -89,7 +89,7 @@ test_dict_keeps_insertion_order_and_unifies_equal_keys(void **state)
     assert_int_equal(wf_dict_set(ts, d, S("a"), I(3)), 0);
     check_repr(d, "{'b': 1, 2: 'float', 'a': 3}");
     assert_int_equal(wf_dict_len(d), 3);
-    wf_value out;
+    wf_value out = WF_NULL;
     assert_int_equal(wf_dict_get(ts, d, wf_float_new(ts, 2.0), &out), 1);
     check_repr(out, "'float'");
     assert_true(wf_dict_get_str(d, wf_str_intern(ts, "a")) == I(3));
@@ -108,7 +108,7 @@ test_dict_delete_and_regrow(void **state)
     assert_int_equal(wf_dict_del(ts, d, I(0)), 0);
     assert_int_equal(wf_dict_len(d), 500);
     for (int i = 0; i < 1000; i++) {
-        wf_value out;
+        wf_value out = WF_NULL;
         assert_int_equal(wf_dict_get(ts, d, I(i), &out), i % 2);
         if (i % 2)
             assert_int_equal(wf_val_as_int(out), i * i);
@@ -176,7 +176,7 @@ test_dict_iteration_detects_size_change(void **state)
     wf_value d = wf_dict_new(ts);
     assert_int_equal(wf_dict_set(ts, d, I(1), I(1)), 0);
     wf_value it = wf_obj_getiter(ts, d);
-    wf_value x;
+    wf_value x = WF_NULL;
     assert_int_equal(wf_obj_iternext(ts, it, &x), 1);
     assert_int_equal(wf_dict_set(ts, d, I(2), I(2)), 0);
     assert_int_equal(wf_obj_iternext(ts, it, &x), -1);
@@ -191,7 +191,7 @@ test_dict_tuple_keys_hash_by_value(void **state)
     wf_value d = wf_dict_new(ts);
     assert_int_equal(wf_dict_set(ts, d, wf_tuple_pack(ts, 2, I(1), S("a")),
                                  S("v")), 0);
-    wf_value out;
+    wf_value out = WF_NULL;
     assert_int_equal(wf_dict_get(ts, d, wf_tuple_pack(ts, 2, I(1), S("a")),
                                  &out), 1);
     check_repr(out, "'v'");

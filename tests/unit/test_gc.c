@@ -79,7 +79,7 @@ test_gc_rooted_objects_survive_and_garbage_is_freed(void **state)
     assert_false(on_alloc_list(gobj));
     // Survivors have their marks cleared for the next cycle.
     assert_int_equal(wf_val_as_obj(keep)->gc_bits & WF_GC_MARK, 0);
-    wf_value x;
+    wf_value x = WF_NULL;
     assert_true(wf_list_get(keep, 0, &x));
     assert_string_equal(wf_str_cstr(x), "kept through the list");
     wf_root_release(ts, mark);
@@ -110,7 +110,7 @@ test_gc_retired_arrays_are_freed_at_collection(void **state)
     assert_true(ts->nretired > 0);  // growth retired the old arrays
     assert_int_equal(wf_gc_collect(ts), 0);
     assert_int_equal(ts->nretired, 0);
-    wf_value x;
+    wf_value x = WF_NULL;
     assert_true(wf_list_get(l, 999, &x));
     assert_int_equal(wf_val_as_int(x), 999);
     wf_root_release(ts, mark);
@@ -159,7 +159,7 @@ test_gc_garbage_loop_stays_under_peak_bound(void **state)
     assert_true(after.peak_live_bytes < ((size_t)16 << 20));
     assert_int_equal(wf_dict_len(wf_the_interp.modules) > 0, 1);
     assert_int_equal(((wf_list *)wf_val_as_obj(keep))->n, 4000);
-    wf_value x;
+    wf_value x = WF_NULL;
     assert_true(wf_list_get(keep, 3999, &x));
     assert_string_equal(wf_str_cstr(x), "garbage string number 399900");
     wf_root_release(ts, mark);

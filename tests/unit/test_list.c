@@ -103,7 +103,7 @@ test_list_append_grows_and_indexes(void **state)
                 "list index out of range");
     check_error(wf_obj_getitem(ts, l, S("a")), &wf_exc_TypeError,
                 "list indices must be integers or slices, not str");
-    wf_value x;
+    wf_value x = WF_NULL;
     assert_true(wf_list_get(l, 500, &x));
     assert_int_equal(wf_val_as_int(x), 500);
     assert_false(wf_list_get(l, 1000, &x));
@@ -182,7 +182,7 @@ test_list_sort_is_stable_with_key_and_reverse(void **state)
         assert_int_equal(wf_list_append(ts, big, I((i * 7919) % 500)), 0);
     assert_int_equal(wf_list_sort(ts, big, WF_NULL, false), 0);
     for (int i = 0; i < 500; i++) {
-        wf_value x;
+        wf_value x = WF_NULL;
         assert_true(wf_list_get(big, (size_t)i, &x));
         assert_int_equal(wf_val_as_int(x), i);
     }

@@ -172,7 +172,7 @@ test_object_builtin_methods_bind_and_get_method_avoids_binding(void **state)
                         "<built-in method append of list object at 0x", 44);
     assert_true(wf_obj_call(ts, bound, (wf_value[]){I(1)}, 1, WF_NULL) ==
                 WF_NONE);
-    wf_value meth;
+    wf_value meth = WF_NULL;
     assert_int_equal(wf_obj_get_method(ts, l, append, &meth), 1);
     check_repr(meth, "<method 'append' of 'list' objects>");
     assert_true(wf_obj_call(ts, meth, (wf_value[]){l, I(2)}, 2, WF_NULL) ==
