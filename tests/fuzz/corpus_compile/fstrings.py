@@ -1,0 +1,1 @@
+s = f'{a["k"]!s:{w}.{p}}' f"{'nested' + f'{x}'}" 'plain'
