@@ -72,10 +72,15 @@ typedef struct mode {
     const char *name;
     const char *what;
     const char *prelude;
+    // Only under Weft (it uses a Weft-only hook, or CPython lacks the API):
+    // CPython is not timed for this mode.
+    bool weft_only;
 } mode;
 
 static const mode modes[] = {
-    {"untraced", "no trace function, no monitoring tool", NULL},
+#define WF_BENCH_MODE(name, weft_only, what, prelude) \
+    {#name, what, prelude, weft_only},
+#include "modes.def"
 };
 #define N_MODES (sizeof modes / sizeof modes[0])
 
