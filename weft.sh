@@ -130,9 +130,17 @@ test_tsan() {
     if setarch "$(uname -m)" -R true 2>/dev/null; then
         norand=(setarch "$(uname -m)" -R)
     fi
-    TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+    local tsan_opts=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+    TSAN_OPTIONS=$tsan_opts \
         "${norand[@]}" ctest --test-dir "$root/build-tsan" \
-        --output-on-failure -j 2 -L unit
+        --output-on-failure -j 2 -L unit || return 1
+    # The threading script tests and a short stress pass (every scenario,
+    # ~10 s each): TSan must report nothing (exitcode=66 on a report).
+    TSAN_OPTIONS="$tsan_opts:exitcode=66" WEFT_TEST_TIMEOUT=120 \
+        "${norand[@]}" sh "$root/tests/run_script_tests.sh" \
+        "$root/build-tsan/weft" "$root/tests/scripts/threads" || return 1
+    TSAN_OPTIONS="$tsan_opts:exitcode=66" \
+        "${norand[@]}" "$root/build-tsan/weft" stress --seconds 10
 }
 
 run_tests() {
@@ -145,7 +153,7 @@ run_tests() {
     else
         skip "libFuzzer (build-fuzz/)" "clang is not installed"
     fi
-    step "TSan: unit tests (build-tsan/)" test_tsan
+    step "TSan: unit tests, thread scripts, short stress (build-tsan/)" test_tsan
 
     printf '\n===== summary =====\n'
     printf '%s\n' "${results[@]}"

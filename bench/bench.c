@@ -44,6 +44,7 @@
 #define MAX_WORDS    32  // words in a --weft / --python command
 #define MAX_CONFIGS  16  // interpreters x modes timed in one run
 #define MAX_RUNS     1000
+#define MAX_THREAD_COUNTS 8  // --threads 1,2,...
 #define LINE_MAX_LEN 256  // longest stdout line kept (checksum lines)
 
 // ===== Tables =====
@@ -119,6 +120,9 @@ typedef struct options {
     bool any_selected;
     bool mode_selected[N_MODES];
     bool any_mode;
+    // Thread scaling (--threads): thread counts to time, ascending.
+    int thread_counts[MAX_THREAD_COUNTS];
+    int nthread_counts;
 } options;
 
 static int
@@ -139,7 +143,12 @@ usage(FILE *f)
         "  --weft CMD          command for Weft (default: this weft, 'run')\n"
         "  --json FILE         append the JSON lines to FILE, not stdout\n"
         "  --dir DIR           workload scripts directory\n"
-        "  --timeout SECONDS   per child process (default 300)\n");
+        "  --timeout SECONDS   per child process (default 300)\n"
+        "  --threads LIST      thread scaling instead of the mode table:\n"
+        "                      each workload in K threads for K in LIST\n"
+        "                      (1,2,4 or 'max' = 1..cores), each thread\n"
+        "                      doing the full work; prints the speed-up\n"
+        "                      K * T(1) / T(K) and pause latency per K\n");
     return f == stderr ? 2 : 0;
 }
 
@@ -196,6 +205,39 @@ parse_long(const char *s, long lo, long hi, long *out)
     return true;
 }
 
+// Parse "1,2,4" or "max" (1, 2, ... cores) into [o]'s thread counts.
+// Returns 0, or -1 if malformed.
+static int
+parse_thread_counts(const char *val, options *o)
+{
+    o->nthread_counts = 0;
+    if (strcmp(val, "max") == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        if (cores < 1)
+            cores = 1;
+        for (long k = 1; k <= cores && o->nthread_counts < MAX_THREAD_COUNTS;
+             k = k < 4 ? k + 1 : k * 2)
+            o->thread_counts[o->nthread_counts++] = (int)k;
+        return 0;
+    }
+    for (const char *p = val; *p != '\0';) {
+        char *end;
+        long k = strtol(p, &end, 10);
+        if (end == p || k < 1 || k > 1024 ||
+            o->nthread_counts == MAX_THREAD_COUNTS ||
+            (o->nthread_counts > 0 &&
+             k <= o->thread_counts[o->nthread_counts - 1]))
+            return -1;
+        o->thread_counts[o->nthread_counts++] = (int)k;
+        if (*end == ',')
+            end++;
+        else if (*end != '\0')
+            return -1;
+        p = end;
+    }
+    return o->nthread_counts > 0 ? 0 : -1;
+}
+
 // Parse [argv] into [o]. Returns 0, or 2 after printing a usage error.
 static int
 parse_options(int argc, char **argv, options *o)
@@ -222,7 +264,7 @@ parse_options(int argc, char **argv, options *o)
         name[nlen] = '\0';
         static const char *const valued[] = {
             "--workload", "--mode", "--runs", "--n",  "--timeout",
-            "--python",   "--weft", "--json", "--dir"};
+            "--python",   "--weft", "--json", "--dir", "--threads"};
         size_t k = 0;
         while (k < sizeof valued / sizeof valued[0] &&
                strcmp(name, valued[k]) != 0)
@@ -290,6 +332,13 @@ parse_options(int argc, char **argv, options *o)
                 fprintf(stderr, "weft bench: bad %s command '%s'\n", name, val);
                 return 2;
             }
+        } else if (strcmp(name, "--threads") == 0) {
+            if (parse_thread_counts(val, o) != 0) {
+                fprintf(stderr, "weft bench: --threads wants a list such as "
+                                "1,2,4 (ascending, at most %d) or 'max'\n",
+                        MAX_THREAD_COUNTS);
+                return 2;
+            }
         } else if (strcmp(name, "--json") == 0) {
             o->json_path = val;
         } else {  // --dir
@@ -336,6 +385,10 @@ scan_line(const char *line, child_result *r)
         copy_trunc(r->checksum, sizeof r->checksum, line + sizeof prefix - 1);
 }
 
+// When set, children get WEFT_PAUSE_LOG=<this> (the runtime appends its
+// pause records there: runtime/api.c). W/R: the harness thread.
+static const char *child_pause_log;
+
 // Run [argv] with stdin from /dev/null and stdout read here (stderr is
 // inherited, so a failing child's traceback shows). Kills it after
 // [timeout_s]. Returns 0 with [r] filled, or -1 if it could not start.
@@ -359,6 +412,10 @@ run_child(char *const argv[], double timeout_s, child_result *r)
         if (devnull >= 0)
             dup2(devnull, 0);
         dup2(fds[1], 1);
+        if (child_pause_log != NULL)
+            setenv("WEFT_PAUSE_LOG", child_pause_log, 1);
+        else
+            unsetenv("WEFT_PAUSE_LOG");
         execvp(argv[0], argv);
         fprintf(stderr, "weft bench: cannot run %s: %s\n", argv[0],
                 strerror(errno));
@@ -705,6 +762,251 @@ list_tables(void)
         printf("  %-12s %s\n", modes[i].name, modes[i].what);
 }
 
+// ===== Thread scaling (--threads) =====
+
+// Pause records read back from a WEFT_PAUSE_LOG file.
+typedef struct pause_log {
+    uint64_t *ttsp, *dur;
+    size_t n, cap;
+} pause_log;
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+// Append the records of [path] (lines "ttsp_ns dur_ns ...") to [pl] and
+// truncate the file. Only pauses that had to stop at least one running
+// thread count: those measure time-to-safepoint.
+static void
+pause_log_collect(const char *path, pause_log *pl)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return;
+    unsigned long long t, d;
+    unsigned att, nth;
+    int why;
+    while (fscanf(f, "%llu %llu %u %u %d", &t, &d, &att, &nth, &why) == 5) {
+        if (att == 0)
+            continue;
+        if (pl->n == pl->cap) {
+            size_t cap = pl->cap ? 2 * pl->cap : 1024;
+            uint64_t *a = realloc(pl->ttsp, cap * sizeof *a);
+            uint64_t *b = a ? realloc(pl->dur, cap * sizeof *b) : NULL;
+            if (a != NULL)
+                pl->ttsp = a;
+            if (b == NULL)
+                break;
+            pl->dur = b;
+            pl->cap = cap;
+        }
+        pl->ttsp[pl->n] = t;
+        pl->dur[pl->n] = d;
+        pl->n++;
+    }
+    fclose(f);
+    truncate(path, 0);
+}
+
+static uint64_t
+pct(const uint64_t *sorted, size_t n, unsigned p)
+{
+    if (n == 0)
+        return 0;
+    size_t i = (n * p + 99) / 100;
+    return sorted[i > 0 ? (i - 1 < n ? i - 1 : n - 1) : 0];
+}
+
+// One workload's scaling run: every (interpreter, K) configuration is
+// validated, then timed in interleaved rounds. Returns 0 or -1.
+static int
+scale_workload(const options *o, const workload *w, FILE *json,
+               const environment *env)
+{
+    int nk = o->nthread_counts;
+    bool cpy = o->python.nwords > 0;
+    int ncfg = nk * (cpy ? 2 : 1);
+    config *cfg = calloc((size_t)ncfg, sizeof *cfg);
+    pause_log *logs = calloc((size_t)nk, sizeof *logs);
+    char *script = NULL, *logpath = NULL;
+    int rc = -1;
+    long n = o->n > 0 ? o->n : w->default_n;
+    if (cfg == NULL || logs == NULL ||
+        asprintf(&script, "%s/%s.py", o->dir, w->name) < 0 ||
+        asprintf(&logpath, "%s/weft-bench-%ld-pauses.log",
+                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+                 (long)getpid()) < 0)
+        goto done;
+    for (int k = 0; k < nk; k++) {
+        cfg[k * (cpy ? 2 : 1)] = (config){
+            .label = "weft", .cmd = &o->weft, .threads = o->thread_counts[k]};
+        if (cpy)
+            cfg[k * 2 + 1] = (config){.label = "cpython", .cmd = &o->python,
+                                      .threads = o->thread_counts[k]};
+    }
+    const char *expected = n == w->default_n ? w->checksum : NULL;
+    char first[LINE_MAX_LEN] = "";
+    for (int round = -1; round < o->runs; round++) {  // -1: validation
+        for (int c = 0; c < ncfg; c++) {
+            char nbuf[32], kbuf[16];
+            snprintf(nbuf, sizeof nbuf, "%ld", n);
+            snprintf(kbuf, sizeof kbuf, "%d", cfg[c].threads);
+            const command *cmd = cfg[c].cmd;
+            char *argv[MAX_WORDS + 4];
+            memcpy(argv, cmd->words, (size_t)cmd->nwords * sizeof argv[0]);
+            argv[cmd->nwords] = script;
+            argv[cmd->nwords + 1] = nbuf;
+            argv[cmd->nwords + 2] = kbuf;
+            argv[cmd->nwords + 3] = NULL;
+            bool is_weft = cmd == &o->weft;
+            child_pause_log = is_weft && round >= 0 ? logpath : NULL;
+            child_result r;
+            char why[64];
+            int started = run_child(argv, o->timeout_s, &r);
+            child_pause_log = NULL;
+            if (started != 0 || child_failed(&r, why, sizeof why)) {
+                fprintf(stderr, "weft bench: %s: %s with %d threads: %s\n",
+                        w->name, cfg[c].label, cfg[c].threads,
+                        started != 0 ? "cannot start" : why);
+                goto done;
+            }
+            if (round < 0) {
+                if (c == 0)
+                    copy_trunc(first, sizeof first, r.checksum);
+                const char *want = expected ? expected : first;
+                if (strcmp(r.checksum, want) != 0) {
+                    fprintf(stderr,
+                            "weft bench: %s: %s with %d threads printed "
+                            "checksum '%s', expected %s\n",
+                            w->name, cfg[c].label, cfg[c].threads,
+                            r.checksum, want);
+                    goto done;
+                }
+                continue;
+            }
+            cfg[c].ms[cfg[c].nruns++] = r.ms;
+            if (is_weft)
+                pause_log_collect(logpath, &logs[c / (cpy ? 2 : 1)]);
+        }
+    }
+    int per = cpy ? 2 : 1;
+    double w1 = median(cfg[0].ms, cfg[0].nruns);
+    double c1 = cpy ? median(cfg[1].ms, cfg[1].nruns) : 0;
+    int k0 = cfg[0].threads;
+    for (int k = 0; k < nk; k++) {
+        const config *wc = &cfg[k * per];
+        double wm = median(wc->ms, wc->nruns);
+        double speedup = (double)wc->threads / k0 * w1 / wm;
+        pause_log *pl = &logs[k];
+        qsort(pl->ttsp, pl->n, sizeof(uint64_t), cmp_u64);
+        qsort(pl->dur, pl->n, sizeof(uint64_t), cmp_u64);
+        char cms[32] = "-", csp[32] = "-";
+        double cm = 0, cspeed = 0;
+        if (cpy) {
+            cm = median(cfg[k * per + 1].ms, cfg[k * per + 1].nruns);
+            cspeed = (double)wc->threads / k0 * c1 / cm;
+            snprintf(cms, sizeof cms, "%.1f", cm);
+            snprintf(csp, sizeof csp, "%.2f", cspeed);
+        }
+        printf("%-12s %7d %10.1f %8.2f %7zu %8.1f %8.1f %8.1f %8.1f %10s "
+               "%8s\n",
+               w->name, wc->threads, wm, speedup, pl->n,
+               pct(pl->ttsp, pl->n, 50) / 1e3, pct(pl->ttsp, pl->n, 99) / 1e3,
+               pl->n ? pl->ttsp[pl->n - 1] / 1e3 : 0.0,
+               pct(pl->dur, pl->n, 99) / 1e3, cms, csp);
+        fprintf(json, "{\"bench\":\"weft-scaling\",\"workload\":");
+        json_string(json, w->name);
+        fprintf(json,
+                ",\"n\":%ld,\"threads\":%d,\"runs\":%d,\"weft_ms\":%.3f,"
+                "\"speedup\":%.4f,\"pauses\":%zu,\"ttsp_us_p50\":%.2f,"
+                "\"ttsp_us_p99\":%.2f,\"ttsp_us_max\":%.2f,"
+                "\"pause_us_p50\":%.2f,\"pause_us_p99\":%.2f",
+                n, wc->threads, o->runs, wm, speedup, pl->n,
+                pct(pl->ttsp, pl->n, 50) / 1e3, pct(pl->ttsp, pl->n, 99) / 1e3,
+                pl->n ? pl->ttsp[pl->n - 1] / 1e3 : 0.0,
+                pct(pl->dur, pl->n, 50) / 1e3, pct(pl->dur, pl->n, 99) / 1e3);
+        if (cpy) {
+            fprintf(json, ",\"cpython\":");
+            json_string(json, o->python.text);
+            fprintf(json, ",\"cpython_ms\":%.3f,\"cpython_speedup\":%.4f", cm,
+                    cspeed);
+        }
+        fprintf(json, ",\"commit\":");
+        json_string(json, env->commit);
+        fprintf(json, ",\"build_type\":");
+        json_string(json, WF_BENCH_BUILD_TYPE);
+        fprintf(json, ",\"cpu\":");
+        json_string(json, env->cpu);
+        fprintf(json, "}\n");
+    }
+    rc = 0;
+done:
+    if (logpath != NULL)
+        unlink(logpath);
+    for (int k = 0; logs != NULL && k < nk; k++) {
+        free(logs[k].ttsp);
+        free(logs[k].dur);
+    }
+    free(logs);
+    free(cfg);
+    free(script);
+    free(logpath);
+    return rc;
+}
+
+// `weft bench --threads LIST`: thread scaling of the selected workloads.
+// Returns the exit status.
+static int
+bench_scaling(const options *o)
+{
+    char *json_mem = NULL;
+    size_t json_len = 0;
+    FILE *json = o->json_path != NULL ? fopen(o->json_path, "a")
+                                      : open_memstream(&json_mem, &json_len);
+    if (json == NULL) {
+        fprintf(stderr, "weft bench: %s: %s\n",
+                o->json_path ? o->json_path : "memory", strerror(errno));
+        return 2;
+    }
+    environment env;
+    first_line_of("git -C '" WF_BENCH_SOURCE_DIR "' rev-parse --short HEAD"
+                  " 2>/dev/null",
+                  env.commit, sizeof env.commit, "unknown");
+    cpu_model(env.cpu, sizeof env.cpu);
+    printf("weft bench: thread scaling, %d timed runs per configuration, "
+           "interleaved; each of K threads does the full work\n"
+           "speedup = (K / %d) * T(%d) / T(K), median wall times; pauses: "
+           "those that stopped a running thread, microseconds "
+           "(ttsp = time-to-safepoint, dur = length)\n",
+           o->runs, o->thread_counts[0], o->thread_counts[0]);
+    printf("weft: %s   cpython: %s   build: %s, commit %s, cores %ld\n",
+           o->weft.text, o->python.nwords > 0 ? o->python.text : "-",
+           WF_BENCH_BUILD_TYPE, env.commit, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("%-12s %7s %10s %8s %7s %8s %8s %8s %8s %10s %8s\n", "workload",
+           "threads", "weft ms", "speedup", "pauses", "ttsp p50", "ttsp p99",
+           "ttsp max", "dur p99", "cpython ms", "cpy spdup");
+    fflush(stdout);
+    int failed = 0;
+    for (size_t i = 0; i < N_WORKLOADS; i++) {
+        if (o->any_selected && !o->selected[i])
+            continue;
+        if (scale_workload(o, &workloads[i], json, &env) != 0) {
+            printf("%-12s %7s %10s\n", workloads[i].name, "-", "FAILED");
+            failed++;
+        }
+        fflush(stdout);
+    }
+    fclose(json);
+    if (json_mem != NULL) {
+        fputs(json_mem, stdout);
+        free(json_mem);
+    }
+    return failed ? 1 : 0;
+}
+
 int
 wf_bench_main(int argc, char **argv)
 {
@@ -726,6 +1028,10 @@ wf_bench_main(int argc, char **argv)
     }
     if (!o.any_mode)
         o.mode_selected[0] = true;  // untraced
+    if (o.nthread_counts > 0) {
+        rc = bench_scaling(&o);
+        goto out;
+    }
 
     // JSON lines go to --json FILE (appended), or are collected and printed
     // after the table.

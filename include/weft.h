@@ -165,6 +165,164 @@ typedef struct weft_pause_stats {
 // it never waits for a pause to end and never reaches a safe point.
 WEFT_API weft_status weft_stats_pauses(weft_runtime *rt, weft_pause_stats *out);
 
+// ===== Legacy tracing C API (runtime/legacy) =====
+// sys.settrace / sys.setprofile for tracers written in C, as CPython's
+// PyEval_SetTrace, PyEval_SetProfile, PyEval_SetTraceAllThreads and
+// PyEval_SetProfileAllThreads. A trace function gets the same events as a
+// Python-level one (WEFT_TRACE_*, CPython's PyTrace_* numbers) but for
+// every frame: the f_trace rules of the Python bridge do not apply. It
+// runs on the thread where the event happened, with that thread attached,
+// and no event is reported for code it runs itself.
+
+// Event kinds (the `what` of a weft_trace_func); same values as PyTrace_*.
+#define WEFT_TRACE_CALL 0
+#define WEFT_TRACE_EXCEPTION 1
+#define WEFT_TRACE_LINE 2
+#define WEFT_TRACE_RETURN 3
+#define WEFT_TRACE_C_CALL 4
+#define WEFT_TRACE_C_EXCEPTION 5
+#define WEFT_TRACE_C_RETURN 6
+#define WEFT_TRACE_OPCODE 7
+
+// A running frame, and a value, as a trace function sees them. Opaque;
+// valid only until the trace function returns.
+typedef struct weft_frame weft_frame;
+typedef struct weft_object weft_object;
+
+// A trace or profile function. [data] is what weft_set_trace/profile was
+// given; [arg] is the event's argument (the return value for RETURN, the
+// (type, value, traceback) tuple for EXCEPTION, the builtin for C_*, None
+// otherwise). Return 0 to go on. A non-zero return switches the function
+// off for the calling thread (as a raising Python trace function does) and
+// raises RuntimeError in the traced code at that point.
+typedef int (*weft_trace_func)(void *data, weft_frame *frame, int what,
+                               const weft_object *arg);
+
+// Set the calling thread's trace (or profile) function to [fn] with
+// [data]; [fn] NULL removes it ([data] is then ignored). The *_all_threads
+// forms set it for every thread of the runtime at one instant (one pause).
+// Returns WEFT_OK; WEFT_EINVAL if [rt] is NULL; WEFT_EDETACHED if the
+// calling thread is not attached to [rt] (it must be running Weft code
+// or be the runtime's main thread between runs); WEFT_ENOTSUP in a build
+// without monitoring; WEFT_ENOMEM if allocation fails.
+// Caller: an attached thread; may pause every thread of the runtime.
+WEFT_API weft_status weft_set_trace(weft_runtime *rt, weft_trace_func fn,
+                                    void *data);
+WEFT_API weft_status weft_set_profile(weft_runtime *rt, weft_trace_func fn,
+                                      void *data);
+WEFT_API weft_status weft_set_trace_all_threads(weft_runtime *rt,
+                                                weft_trace_func fn,
+                                                void *data);
+WEFT_API weft_status weft_set_profile_all_threads(weft_runtime *rt,
+                                                  weft_trace_func fn,
+                                                  void *data);
+
+// Inside a trace function only: the frame's current line (-1 if none),
+// its code's first line, its code's name and file name (static for the
+// duration of the call; never NULL).
+WEFT_API int weft_frame_lineno(const weft_frame *frame);
+WEFT_API int weft_frame_first_lineno(const weft_frame *frame);
+WEFT_API const char *weft_frame_code_name(const weft_frame *frame);
+WEFT_API const char *weft_frame_filename(const weft_frame *frame);
+// Inside a trace function only: the type name of [arg] ("int", "tuple");
+// and the name of a builtin function or a type, else NULL (for C_* events
+// this is the builtin's __name__).
+WEFT_API const char *weft_object_type_name(const weft_object *arg);
+WEFT_API const char *weft_object_name(const weft_object *arg);
+
+// ===== End of the legacy tracing C API =====
+
+// ===== Monitoring (PEP 669) C API (runtime/monitor) =====
+// sys.monitoring for tools written in C: claim a tool id, register a C
+// callback per (tool, event), set the tool's global events. The same state
+// as the Python API (a tool claimed here is in use for sys.monitoring too),
+// the same delivery: callbacks run on the thread where the event happened,
+// in descending tool id order, and no event is reported for code a
+// callback runs. Used by the tests and the bench to measure dispatch cost
+// without a Python callback.
+
+// Event numbers: the bit index of each event in sys.monitoring.events.
+#define WEFT_MON_EV_PY_START 0
+#define WEFT_MON_EV_PY_RESUME 1
+#define WEFT_MON_EV_PY_RETURN 2
+#define WEFT_MON_EV_PY_YIELD 3
+#define WEFT_MON_EV_CALL 4
+#define WEFT_MON_EV_LINE 5
+#define WEFT_MON_EV_INSTRUCTION 6
+#define WEFT_MON_EV_JUMP 7
+#define WEFT_MON_EV_BRANCH_LEFT 8
+#define WEFT_MON_EV_BRANCH_RIGHT 9
+#define WEFT_MON_EV_STOP_ITERATION 10
+#define WEFT_MON_EV_RAISE 11
+#define WEFT_MON_EV_EXCEPTION_HANDLED 12
+#define WEFT_MON_EV_PY_UNWIND 13
+#define WEFT_MON_EV_PY_THROW 14
+#define WEFT_MON_EV_RERAISE 15
+#define WEFT_MON_EV_C_RETURN 16
+#define WEFT_MON_EV_C_RAISE 17
+#define WEFT_MON_EV_COUNT 18
+// An event set: bit (1u << WEFT_MON_EV_x) per event.
+#define WEFT_MON_EVENT_BIT(ev) (1u << (ev))
+
+// What a C callback is told about one event. Valid only during the call.
+typedef struct weft_mon_event {
+    int tool;               // the tool id (0-7) being called
+    int event;              // WEFT_MON_EV_*
+    const char *code_name;  // co_name of the code object (UTF-8)
+    int32_t firstlineno;    // its co_firstlineno
+    int32_t offset;         // instruction offset (2 * unit); -1 for LINE
+    int32_t line;           // LINE: the new line; else the offset's line,
+                            // or -1 if it has none
+} weft_mon_event;
+
+// A C monitoring callback. [data] is what weft_monitor_set_callback got.
+// Return 0 to go on; WEFT_MON_DISABLE to stop this event at this
+// instruction for this tool (local events only; for others the callback is
+// removed and ValueError raised, as a Python callback returning DISABLE);
+// a negative value raises RuntimeError in the monitored code at the event.
+typedef int (*weft_mon_callback)(void *data, const weft_mon_event *ev);
+#define WEFT_MON_DISABLE 1
+
+// Claim tool id [tool] (0-5) under [name] (copied).
+// Returns WEFT_OK; WEFT_EINVAL for a bad id or NULL [rt]/[name];
+// WEFT_ETOOLBUSY if the id is in use; WEFT_EDETACHED if the calling thread
+// is not attached to [rt]; WEFT_ENOMEM; WEFT_ENOTSUP without monitoring.
+// Caller: an attached thread (may wait for the monitoring mutex).
+WEFT_API weft_status weft_monitor_use_tool(weft_runtime *rt, int tool,
+                                           const char *name);
+
+// Release [tool] (0-5): its callbacks, global and local events go first
+// (sys.monitoring.free_tool_id). Returns WEFT_OK (also for an id not in
+// use), WEFT_EINVAL, WEFT_EDETACHED, WEFT_ENOTSUP.
+// Caller: an attached thread; may pause every thread of the runtime.
+WEFT_API weft_status weft_monitor_free_tool(weft_runtime *rt, int tool);
+
+// Set (or, with [fn] NULL, remove) the C callback of ([tool], [event]).
+// An atomic swap: no pause. Returns WEFT_OK; WEFT_EINVAL for a bad tool
+// (0-5) or event; WEFT_ENOTOOL if [tool] is not in use; WEFT_EDETACHED;
+// WEFT_ENOMEM; WEFT_ENOTSUP without monitoring.
+// Caller: an attached thread.
+WEFT_API weft_status weft_monitor_set_callback(weft_runtime *rt, int tool,
+                                               int event,
+                                               weft_mon_callback fn,
+                                               void *data);
+
+// Set [tool]'s global events to [events] (sys.monitoring.set_events: CALL
+// implies C_RETURN and C_RAISE, which cannot be set without it). When it
+// returns, every thread reports every later event of the set, and no
+// thread reports an event outside it. Returns WEFT_OK; WEFT_EINVAL for a
+// bad tool or set; WEFT_ENOTOOL; WEFT_EDETACHED; WEFT_ENOMEM;
+// WEFT_ENOTSUP. Caller: an attached thread; may pause every thread.
+WEFT_API weft_status weft_monitor_set_events(weft_runtime *rt, int tool,
+                                             uint32_t events);
+
+// sys.monitoring.restart_events: re-enable every (instruction, tool) a
+// callback disabled. Returns WEFT_OK, WEFT_EINVAL, WEFT_EDETACHED,
+// WEFT_ENOMEM, WEFT_ENOTSUP. Caller: an attached thread; may pause.
+WEFT_API weft_status weft_monitor_restart_events(weft_runtime *rt);
+
+// ===== End of the monitoring C API =====
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "gen.h"
 #include "threads/thread.h"
+#include "threads/threadingmod.h"
 
 // ===== stdout buffer =====
 
@@ -127,6 +129,11 @@ bi_print(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
         if (s == WF_NULL || wf_root_push(ts, s) < 0)
             goto done;
     }
+    // The write may block (a full pipe) and the lock may be contended:
+    // wait detached, so no pause waits for us (ARCHITECTURE "Threads and
+    // the pause"). Detached, we only read the bytes of the str objects
+    // rooted above (immutable, and the collector does not move objects).
+    wf_thread_detach(ts);
     pthread_mutex_lock(&out_lock);
     for (size_t i = 0; i < nargs; i++) {
         if (i > 0)
@@ -140,6 +147,7 @@ bi_print(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
     if (flush || (out_is_tty && memchr(end, '\n', endlen) != NULL))
         flush_locked();
     pthread_mutex_unlock(&out_lock);
+    wf_thread_attach(ts);
     r = WF_NONE;
 done:
     wf_root_release(ts, mark);
@@ -183,6 +191,22 @@ bi_next(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
                              "'%s' object is not an iterator",
                              wf_obj_type_name(args[0]));
     wf_value out;
+    if (wf_val_is(args[0], &wf_gen_type)) {
+        // A generator's return value rides on the StopIteration, as in
+        // CPython (its tp_iternext drops it).
+        int st = wf_gen_send(ts, args[0], WF_NONE, &out);
+        if (st != 0)
+            return st > 0 ? out : WF_NULL;
+        if (nargs > 1)
+            return args[1];
+        if (out == WF_NONE)
+            return wf_err_set_none(ts, &wf_exc_StopIteration);
+        wf_value targs = wf_tuple_pack(ts, 1, out);
+        wf_value exc = targs == WF_NULL
+                           ? WF_NULL
+                           : wf_exc_new(ts, &wf_exc_StopIteration, targs);
+        return exc == WF_NULL ? WF_NULL : wf_err_set_value(ts, exc);
+    }
     int st = wf_obj_iternext(ts, args[0], &out);
     if (st > 0)
         return out;
@@ -845,7 +869,7 @@ wf_builtins_init(wf_thread *ts)
         return WF_NULL;
     // Registration fails only for a duplicate (a second init): harmless.
     if (wf_module_register_builtin("builtins", builtins_module_init) < 0 ||
-        wf_time_register() < 0) {
+        wf_time_register() < 0 || wf_threading_register() < 0) {
         // Already registered by an earlier init in this process.
     }
     static bool atexit_done;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "monitor/instrument.h"
 
 // ===== Type slots =====
 
@@ -28,6 +29,9 @@ static void
 code_finalize(wf_obj *self)
 {
     wf_code *co = (wf_code *)self;
+    // First: the monitoring data points into the code (sweep, world
+    // stopped; runtime/monitor/instrument.h).
+    wf_instr_on_code_freed(co);
     // Arrays come from the compiler (flowgraph.c / compile.c: malloc).
     free(co->code);
     free(co->lines);
@@ -115,6 +119,21 @@ wf_type wf_code_type = {
 };
 
 // ===== co_lines =====
+
+int
+wf_code_publish(wf_thread *ts, wf_code *co)
+{
+    if (wf_instr_on_code_created(ts, co) < 0)
+        return -1;
+    size_t n = wf_tuple_len(co->consts);
+    for (size_t i = 0; i < n; i++) {
+        wf_value c = wf_tuple_items(co->consts)[i];
+        if (wf_val_is(c, &wf_code_type) &&
+            wf_code_publish(ts, (wf_code *)wf_val_as_obj(c)) < 0)
+            return -1;
+    }
+    return 0;
+}
 
 wf_value
 wf_code_co_lines(wf_thread *ts, const wf_code *co)

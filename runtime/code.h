@@ -106,6 +106,15 @@ WF_MUST_CHECK wf_value wf_code_co_lines(wf_thread *ts, const wf_code *co);
 // Caller: attached, during runtime start-up.
 WF_MUST_CHECK int wf_code_init_type(wf_thread *ts);
 
+// Publish a finished code object and every code in its constants (the
+// compiler's last step): register each with the monitor, which instruments
+// it for the events already set (ARCHITECTURE "Monitoring": code created
+// after a change is instrumented on creation), before any other thread can
+// see it. Caller: attached, [co] rooted (it may wait for the monitoring
+// mutex detached, a safe point). Returns 0, or -1 with MemoryError set
+// (drop the code then).
+WF_MUST_CHECK int wf_code_publish(wf_thread *ts, wf_code *co);
+
 // Dump the disassembly to [out] (for debugging and tests).
 void wf_code_dump(const wf_code *co, FILE *out);
 

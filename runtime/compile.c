@@ -17,6 +17,7 @@
 #include "error.h"
 #include "flowgraph.h"
 #include "parse.h"
+#include "threads/thread.h"
 #include "symtable.h"
 
 #define MAX_FBLOCKS 20
@@ -2859,8 +2860,15 @@ wf_comp_module(wf_thread *ts, const char *src, size_t len,
     co = compile_module(&c, mod);
     while (c.u != NULL)
         leave_unit(&c);
-    if (co == WF_NULL)
+    if (co == WF_NULL) {
         raise_compile_error(&c);
+    } else {
+        size_t mark = wf_root_mark(ts);
+        if (wf_root_push(ts, co) < 0 ||
+            wf_code_publish(ts, (wf_code *)wf_val_as_obj(co)) < 0)
+            co = WF_NULL;
+        wf_root_release(ts, mark);
+    }
 done:
     wf_symtable_free(&c.st);
     wf_ast_arena_free(arena);

@@ -20,8 +20,9 @@
 // filename, lineno, offset (1-based column), text (the source line, with
 // a trailing newline as CPython), end_lineno, end_offset; its args are
 // (msg, (filename, lineno, offset, text, end_lineno, end_offset)).
-// Caller: attached. Allocates objects but reaches no safe point, so the
-// objects it creates cannot be collected before it returns.
+// Caller: attached. Allocates objects and reaches no safe point until the
+// code tree is complete; then it publishes the tree (wf_code_publish,
+// which may wait for the monitoring mutex) with the module code rooted.
 WF_MUST_CHECK wf_value wf_comp_module(wf_thread *ts, const char *src,
                                       size_t len, const char *filename);
 

@@ -729,6 +729,30 @@ wf_eval_debug_break(const wf_codeunit *pc, uint8_t op)
         }                                                                 \
     } while (0)
 
+// RESUME and JUMP_BACKWARD: after a pause, a monitoring rewrite may have
+// swapped this very instruction (base <-> twin). Re-dispatch to what is
+// there now, under any LINE/INSTRUCTION overlay (those already fired), so
+// that once set_events returns this thread reports the event, and once
+// events are off it reports none. The check is inside the breaker's cold
+// branch: the hot path is unchanged (invariant 5).
+#if WEFT_MONITORING
+#  define CHECK_EVAL_BREAKER_REDISPATCH(name)                              \
+    do {                                                                  \
+        if (WF_UNLIKELY(wf_atomic_load_relaxed_u32(&ts->eval_breaker) |  \
+                        WF_DEBUG_GC_EVERY_SAFEPOINT)) {                   \
+            SAVE_FRAME();                                                 \
+            if (wf_brk_handle(ts) < 0)                                    \
+                goto error;                                               \
+            uint8_t now_ = wf_fire_inner_opcode(f, THIS_PC);              \
+            if (now_ != (WF_INSTR ? WF_OP_INSTRUMENTED_##name            \
+                                  : WF_OP_##name))                        \
+                DISPATCH_OPCODE(now_);                                    \
+        }                                                                 \
+    } while (0)
+#else
+#  define CHECK_EVAL_BREAKER_REDISPATCH(name) CHECK_EVAL_BREAKER()
+#endif
+
 #if WF_DEBUG_TRACE_OPS
 #  define TRACE_OP()                                                      \
     do {                                                                  \
@@ -836,6 +860,14 @@ dispatch_opcode: __attribute__((unused));
     // itself be a twin). oparg is the original's.
     TARGET(LINE) {
         FIRE(wf_fire_line(ts, f, THIS_PC));
+        if (WF_UNLIKELY(f->instr != next_pc)) {
+            // A callback jumped (the legacy bridge's f_lineno): continue at
+            // its target, which gets no LINE event of its own (CPython).
+            next_pc = f->instr;
+            sp = f->sp;
+            wf_fire_note_jump(f, next_pc, next_pc);
+            DISPATCH();
+        }
         DISPATCH_OPCODE(wf_fire_original_opcode(f, THIS_PC, true));
     }
 
@@ -908,8 +940,11 @@ exception_unwind: {
         PUSH(wf_err_fetch(ts));
         next_pc = code->code + h->target;
         SAVE_FRAME();
-        if (wf_fire_exception_handled(ts, f, next_pc) < 0)
-            goto error;
+        wf_fire_note_jump(f, code->code + idx, next_pc);  // LINE at a handler
+        // A callback that raises unwinds from here (CPython:
+        // monitor_handled failing goes to exception_unwind).
+        if (wf_fire_exception_handled(ts, f, next_pc, PEEK(1)) < 0)
+            goto exception_unwind;
         DISPATCH();
     }
     SAVE_FRAME();
@@ -946,6 +981,7 @@ exception_unwind: {
 #undef PROTECT
 #undef FIRE
 #undef CHECK_EVAL_BREAKER
+#undef CHECK_EVAL_BREAKER_REDISPATCH
 #undef TRACE_OP
 #undef LABEL_
 #undef DISPATCH

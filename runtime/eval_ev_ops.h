@@ -6,25 +6,44 @@
 // text, so they cannot drift. No labels inside: both copies share eval.c's
 // exit_frame / error / exception_unwind paths.
 
+// Exhausted: jump to END_FOR, then POP_ITER. As CPython 3.14, the loop's
+// BRANCH_RIGHT is reported by POP_ITER (from this FOR_ITER), and a
+// generator that returns reports STOP_ITERATION here, at the `for` line.
 TARGET(FOR_ITER) {
     wf_value next;
-    int r = PROTECT(wf_obj_iternext(ts, PEEK(1), &next));
+    int r;
+    if (WF_INSTR && wf_val_is(PEEK(1), &wf_gen_type)) {
+        r = PROTECT(wf_gen_send(ts, PEEK(1), WF_NONE, &next));
+        if (r == 0) {
+            PUSH(next);  // the return value, rooted while it is reported
+            FIRE(wf_fire_stop_iteration(ts, f, THIS_PC, next));
+            sp--;
+        }
+    } else {
+        r = PROTECT(wf_obj_iternext(ts, PEEK(1), &next));
+    }
     if (WF_LIKELY(r > 0)) {
         PUSH(next);
         if (WF_INSTR)
-            FIRE(wf_fire_branch(ts, f, THIS_PC, next_pc, false));
+            FIRE(wf_fire_branch(ts, f, THIS_PC, THIS_PC, next_pc, false));
         DISPATCH();
     }
     ERROR_IF(r < 0);
     if (WF_INSTR)
-        FIRE(wf_fire_branch(ts, f, THIS_PC, next_pc + oparg, true));
+        wf_fire_note_jump(f, THIS_PC, next_pc + oparg);
     JUMPBY(oparg);
     DISPATCH();
 }
 
 TARGET(POP_ITER) {
-    if (WF_INSTR)
-        FIRE(wf_fire_branch(ts, f, THIS_PC, next_pc, true));
+    if (WF_INSTR) {
+        // The source is the FOR_ITER that jumped to the END_FOR before us,
+        // else (break) the instruction before.
+        const wf_codeunit *src = THIS_PC - 1;
+        if (f->mon_jump_to == THIS_PC - 1 && f->mon_jump_from != NULL)
+            src = f->mon_jump_from;
+        FIRE(wf_fire_branch(ts, f, THIS_PC, src, next_pc, true));
+    }
     sp--;
     DISPATCH();
 }
@@ -37,7 +56,7 @@ TARGET(JUMP_FORWARD) {
 }
 
 TARGET(JUMP_BACKWARD) {
-    CHECK_EVAL_BREAKER();
+    CHECK_EVAL_BREAKER_REDISPATCH(JUMP_BACKWARD);
     if (WF_INSTR)
         FIRE(wf_fire_jump(ts, f, THIS_PC, next_pc - oparg));
     JUMPBY(-(int32_t)oparg);
@@ -54,7 +73,7 @@ TARGET(POP_JUMP_IF_FALSE) {
     sp--;
     const wf_codeunit *dest = t ? next_pc : next_pc + oparg;
     if (WF_INSTR)
-        FIRE(wf_fire_branch(ts, f, THIS_PC, dest, !t));
+        FIRE(wf_fire_branch(ts, f, THIS_PC, THIS_PC, dest, !t));
     next_pc = dest;
     DISPATCH();
 }
@@ -69,7 +88,7 @@ TARGET(POP_JUMP_IF_TRUE) {
     sp--;
     const wf_codeunit *dest = t ? next_pc + oparg : next_pc;
     if (WF_INSTR)
-        FIRE(wf_fire_branch(ts, f, THIS_PC, dest, t != 0));
+        FIRE(wf_fire_branch(ts, f, THIS_PC, THIS_PC, dest, t != 0));
     next_pc = dest;
     DISPATCH();
 }
@@ -79,7 +98,7 @@ TARGET(POP_JUMP_IF_NONE) {
     sp--;
     const wf_codeunit *dest = taken ? next_pc + oparg : next_pc;
     if (WF_INSTR)
-        FIRE(wf_fire_branch(ts, f, THIS_PC, dest, taken));
+        FIRE(wf_fire_branch(ts, f, THIS_PC, THIS_PC, dest, taken));
     next_pc = dest;
     DISPATCH();
 }
@@ -89,7 +108,7 @@ TARGET(POP_JUMP_IF_NOT_NONE) {
     sp--;
     const wf_codeunit *dest = taken ? next_pc + oparg : next_pc;
     if (WF_INSTR)
-        FIRE(wf_fire_branch(ts, f, THIS_PC, dest, taken));
+        FIRE(wf_fire_branch(ts, f, THIS_PC, THIS_PC, dest, taken));
     next_pc = dest;
     DISPATCH();
 }
@@ -203,7 +222,7 @@ TARGET(CALL_FUNCTION_EX) {
 }
 
 TARGET(RESUME) {
-    CHECK_EVAL_BREAKER();
+    CHECK_EVAL_BREAKER_REDISPATCH(RESUME);
     if (WF_INSTR)
         FIRE(wf_fire_start(ts, f, THIS_PC, oparg));
     DISPATCH();
@@ -236,7 +255,10 @@ TARGET(RERAISE) {
     wf_value exc = PEEK(1);
     sp -= 1 + (oparg ? 1 : 0);
     wf_err_restore(ts, exc);
-    if (WF_INSTR)
-        FIRE(wf_fire_reraise(ts, f, THIS_PC));
+    if (WF_INSTR) {
+        // A callback that raises replaces the exception (CPython).
+        SAVE_FRAME();
+        (void)wf_fire_reraise(ts, f, THIS_PC);
+    }
     goto exception_unwind;
 }

@@ -676,6 +676,10 @@ TARGET(RAISE_VARARGS) {
             goto error;
         }
         wf_err_restore(ts, exc);
+        // RERAISE, as CPython's RAISE_VARARGS (a global-only event: no twin
+        // needed; this is the exception path).
+        SAVE_FRAME();
+        (void)wf_fire_reraise(ts, f, THIS_PC);
         goto exception_unwind;
     }
     wf_value cause = oparg == 2 ? PEEK(1) : WF_NULL;

@@ -13,29 +13,14 @@
 #include "func.h"
 #include "gc.h"
 #include "gen.h"
+#include "legacy/frameobj.h"
+#include "legacy/legacy.h"
+#include "legacy/lineno.h"
 
 // Bytes reserved per thread for frames. The region is MAP_NORESERVE: only
 // touched pages cost memory. 64 MiB holds ~500k small frames, far beyond
 // any sane recursion limit; past it RecursionError, never a crash.
 #define DATA_STACK_BYTES ((size_t)64 << 20)
-
-// The Python frame object. Live while [frame] is set; afterwards the
-// snapshot fields answer. W/R: the owning thread; collector in a pause.
-typedef struct wf_frameobj {
-    wf_obj ob;
-    wf_frame *frame;   // live frame, or NULL once it completed
-    wf_value gen;      // generator owning [frame] (keeps it alive) or WF_NULL
-    wf_value code;     // snapshot (also set while live)
-    wf_value globals;  // snapshot (also set while live)
-    wf_value back;     // snapshot: frame object of the caller, or WF_NULL
-    wf_value locals;   // snapshot dict, or WF_NULL
-    int32_t lineno;
-    int32_t lasti;
-    // Tracing fields (legacy tracing reads and writes them).
-    wf_value trace;    // f_trace, WF_NONE by default
-    bool trace_lines;  // f_trace_lines, True by default
-    bool trace_opcodes;
-} wf_frameobj;
 
 // ===== Data stack =====
 
@@ -168,6 +153,8 @@ frameobj_new(wf_thread *ts, wf_frame *f)
     fo->lineno = f->code->firstlineno;
     fo->lasti = -1;
     fo->trace = WF_NONE;
+    fo->line_now = 0;
+    fo->raise_line = 0;
     fo->trace_lines = true;
     fo->trace_opcodes = false;
     return wf_val_from_obj(fo);
@@ -238,8 +225,13 @@ frameobj_getattr(wf_thread *ts, wf_value self, wf_value name)
         return fo->globals;
     if (name_is(name, "f_builtins"))
         return f != NULL ? f->builtins : ts->interp->builtins_dict;
-    if (name_is(name, "f_lineno"))
+    if (name_is(name, "f_lineno")) {
+        // CPython's PyFrame_GetLineNumber: the line of the `line` event
+        // being delivered, else the last instruction's.
+        if (fo->line_now != 0)
+            return wf_val_from_int(fo->line_now);
         return wf_val_from_int(f != NULL ? wf_frame_lineno(f) : fo->lineno);
+    }
     if (name_is(name, "f_lasti")) {
         if (f == NULL)
             return wf_val_from_int(fo->lasti);
@@ -280,7 +272,14 @@ frameobj_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
 {
     wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
     if (name_is(name, "f_trace")) {
-        fo->trace = v == WF_NULL ? WF_NONE : v;
+        // Same as CPython 3.14 (frame_settrace): setting a trace function
+        // on a frame that asked for opcodes turns them on for its code.
+        wf_value t = v == WF_NULL ? WF_NONE : v;
+        if (t == fo->trace)
+            return 0;
+        fo->trace = t;
+        if (t != WF_NONE && fo->trace_opcodes && fo->frame != NULL)
+            return wf_ltrace_set_opcode_trace(ts, fo->frame->code, true);
         return 0;
     }
     if (name_is(name, "f_trace_lines") || name_is(name, "f_trace_opcodes")) {
@@ -294,18 +293,22 @@ frameobj_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
                           "attribute value type must be bool");
             return -1;
         }
-        if (name_is(name, "f_trace_lines"))
+        if (name_is(name, "f_trace_lines")) {
             fo->trace_lines = v == WF_TRUE;
-        else
-            fo->trace_opcodes = v == WF_TRUE;
-        return 0;
+            return 0;
+        }
+        // Same as CPython 3.14 (frame_settrace_opcodes): on only once the
+        // frame has f_trace (or at its next trace event); off at once.
+        fo->trace_opcodes = v == WF_TRUE;
+        if (fo->frame == NULL)
+            return 0;
+        if (fo->trace_opcodes && fo->trace == WF_NONE)
+            return 0;
+        return wf_ltrace_set_opcode_trace(ts, fo->frame->code,
+                                          fo->trace_opcodes);
     }
-    if (name_is(name, "f_lineno")) {
-        // TODO(legacy): jumps from a trace function (runtime/legacy).
-        wf_err_format(ts, &wf_exc_ValueError,
-                      "f_lineno can only be set by a trace function");
-        return -1;
-    }
+    if (name_is(name, "f_lineno"))
+        return wf_lineno_set(ts, fo, v);
     if (wf_type_lookup(&wf_frame_type, name) != WF_NULL ||
         name_is(name, "f_code") || name_is(name, "f_back") ||
         name_is(name, "f_globals") || name_is(name, "f_locals") ||

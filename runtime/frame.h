@@ -49,6 +49,16 @@ struct wf_frame {
     uint8_t state;      // WF_FRAME_* life cycle
     uint8_t is_entry;   // returning leaves wf_eval_frame (called from C)
     uint8_t pad_;
+    // PEP 669 support (runtime/monitor/fire.h): the last control transfer
+    // the instrumented code saw in this frame, from instruction
+    // [mon_jump_from] to [mon_jump_to] (a jump or branch twin, an exception
+    // handler entry, or a callback's jump). INSTRUMENTED_LINE at
+    // [mon_jump_to] consumes it to learn which instruction ran before it
+    // (CPython's prev_instr); [mon_jump_to] is NULL when nothing is
+    // pending. Written only by instrumented paths, never by base opcodes.
+    // W/R: the owning thread (the legacy bridge may read them).
+    const wf_codeunit *mon_jump_from;
+    const wf_codeunit *mon_jump_to;
     wf_value localsplus[];  // nlocalsplus slots, then stacksize slots
 };
 
@@ -101,6 +111,7 @@ wf_frame_init_at(wf_frame *f, size_t words, wf_code *co, wf_value func,
     f->state = WF_FRAME_CREATED;
     f->is_entry = 0;
     f->pad_ = 0;
+    f->mon_jump_to = NULL;
     uint32_t n = co->nlocalsplus;
     for (uint32_t i = 0; i < n; i++)
         f->localsplus[i] = WF_NULL;

@@ -13,8 +13,10 @@
 
 #include "atomic.h"
 #include "error.h"
+#include "monitor/instrument.h"
 #include "monitor/monitor.h"
 #include "threads/stw.h"
+#include "threads/threadingmod.h"
 
 #define GC_MIN_THRESHOLD ((size_t)8 << 20)
 
@@ -32,6 +34,19 @@ typedef struct mark_state {
 // snapshot is fine for tests and the bench).
 static wf_gc_stats stats;
 
+// Fold [ts]'s unreported bytes into the interpreter's count; ask for a
+// collection (at this thread's next safe point) past the threshold.
+static WF_NOINLINE void
+report_alloc(wf_thread *ts)
+{
+    wf_interp *interp = ts->interp;
+    size_t total = wf_atomic_add_relaxed_size(&interp->gc_allocated,
+                                              ts->alloc_unreported);
+    ts->alloc_unreported = 0;
+    if (total > wf_atomic_load_relaxed_size(&interp->gc_threshold))
+        wf_atomic_or_relaxed_u32(&ts->eval_breaker, WF_BRK_GC);
+}
+
 wf_obj *
 wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size)
 {
@@ -44,10 +59,11 @@ wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size)
     o->gc_next = ts->alloc_head;
     ts->alloc_head = o;
     ts->alloc_bytes += size;
-    wf_interp *interp = ts->interp;
-    size_t total = wf_atomic_add_relaxed_size(&interp->gc_allocated, size);
-    if (total > wf_atomic_load_relaxed_size(&interp->gc_threshold))
-        wf_atomic_or_relaxed_u32(&ts->eval_breaker, WF_BRK_GC);
+    // Per-thread count, folded into the shared one a chunk at a time: no
+    // shared cache line is written per allocation.
+    ts->alloc_unreported += size;
+    if (WF_UNLIKELY(ts->alloc_unreported >= WF_GC_ALLOC_CHUNK))
+        report_alloc(ts);
     return o;
 }
 
@@ -108,6 +124,7 @@ mark_thread(wf_thread *t, mark_state *ms)
         wf_gc_visit(ei->exc, ms);
     wf_gc_visit(t->c_traceobj, ms);
     wf_gc_visit(t->c_profileobj, ms);
+    wf_gc_visit(t->pyobj, ms);
 }
 
 // Free the unmarked objects of the list starting at *[head]; clear the
@@ -135,14 +152,27 @@ sweep_list(wf_obj **head, size_t *live, size_t *freed)
 int
 wf_gc_collect(wf_thread *ts)
 {
+    return wf_gc_collect_if_needed(ts, true);
+}
+
+int
+wf_gc_collect_if_needed(wf_thread *ts, bool force)
+{
     if (wf_stw_begin(ts, WF_STW_GC) < 0)
         return -1;
     wf_interp *interp = ts->interp;
+    if (!force && wf_atomic_load_relaxed_size(&interp->gc_allocated) <=
+                      wf_atomic_load_relaxed_size(&interp->gc_threshold)) {
+        wf_stw_end(ts);  // another thread collected first
+        return 0;
+    }
     mark_state ms = {0};
+    wf_instr_flush_pending();  // DISABLE's batched opcode restore
 
     // ----- mark -----
     wf_types_visit_roots(wf_gc_visit, &ms);
     wf_mon_visit_roots(wf_gc_visit, &ms);  // tool names, callbacks
+    wf_threading_visit_roots(wf_gc_visit, &ms);
     wf_gc_visit(interp->modules, &ms);
     wf_gc_visit(interp->builtins, &ms);
     wf_gc_visit(interp->builtins_dict, &ms);
@@ -160,14 +190,28 @@ wf_gc_collect(wf_thread *ts)
     for (wf_thread *t = interp->threads; t != NULL; t = t->next) {
         sweep_list(&t->alloc_head, &live, &freed);
         t->alloc_bytes = 0;
+        t->alloc_unreported = 0;
     }
+    // Lists of exited threads: sweep each, then splice the survivors onto
+    // the one orphan list.
     sweep_list(&interp->orphan_head, &live, &freed);
+    for (size_t i = 0; i < interp->norphan_lists; i++) {
+        wf_obj *head = interp->orphan_lists[i];
+        sweep_list(&head, &live, &freed);
+        if (head == NULL)
+            continue;
+        wf_obj *tail = head;
+        while (tail->gc_next != NULL)
+            tail = tail->gc_next;
+        tail->gc_next = interp->orphan_head;
+        interp->orphan_head = head;
+    }
+    interp->norphan_lists = 0;
     for (size_t i = 0; i < ms.nimm; i++)
         ms.immortals[i]->gc_bits &= ~WF_GC_MARK;
-    for (wf_thread *t = interp->threads; t != NULL; t = t->next) {
-        wf_mem_free_retired(t);
+    // Retired arrays are freed by wf_stw_end (every pause).
+    for (wf_thread *t = interp->threads; t != NULL; t = t->next)
         wf_atomic_and_relaxed_u32(&t->eval_breaker, ~WF_BRK_GC);
-    }
     free(ms.stack);
     free(ms.immortals);
 

@@ -11,10 +11,22 @@
 
 #include "threads/thread.h"
 
-// Collect now. Caller: attached, NOT inside a pause; takes one (wf_stw_*),
-// marks, sweeps, frees retired arrays, releases the pause.
-// Returns 0, or -1 with an exception set (pause refused).
+// Collect now. Caller: attached, at a safe point, NOT inside a pause;
+// takes one (wf_stw_*), marks from every thread's roots (attached threads
+// are parked at safe points, detached ones have saved frames), sweeps
+// every thread's list and the orphans, releases the pause (which frees
+// the retired arrays). Returns 0, or -1 with an exception set (pause
+// refused).
 WF_MUST_CHECK int wf_gc_collect(wf_thread *ts);
+// Collect if allocation since the last collection is still above the
+// threshold once the pause is held (several threads may ask at once: the
+// first collects, the others find nothing to do), or always if [force].
+// Same contract as wf_gc_collect.
+WF_MUST_CHECK int wf_gc_collect_if_needed(wf_thread *ts, bool force);
+
+// Allocation is reported to the interpreter's counter in steps of this
+// many bytes per thread (ARCHITECTURE "Threads and the pause").
+#define WF_GC_ALLOC_CHUNK ((size_t)256 << 10)
 
 // Mark [v] and everything reachable from it. For traverse slots and root
 // visitors: pass as the wf_visit_fn with the ctx you were given.

@@ -163,7 +163,7 @@ wf_import(wf_thread *ts, wf_value name)
     if (r != 0)
         return r < 0 ? WF_NULL : m;
     wf_value result = WF_NULL;
-    pthread_mutex_lock(&import_lock);
+    wf_thread_lock_mutex(ts, &import_lock);  // waits detached (threads)
     // Re-check under the lock: another thread may have finished first.
     m = wf_dict_get_str(interp->modules, name);
     if (m != WF_NULL) {

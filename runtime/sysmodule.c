@@ -1,51 +1,16 @@
 // runtime/sysmodule.c -- the `sys` module (wf_sys_*).
 // Owns sys's functions: argv, exit, _getframe, the recursion limit,
-// version_info, implementation, _is_gil_enabled, exception/exc_info, and
-// the tracing placeholders (settrace, setprofile, monitoring), which raise
-// NotImplementedError until the monitoring and legacy issues replace them.
+// version_info, implementation, _is_gil_enabled, exception/exc_info,
+// settrace/setprofile and their get/all-threads forms (thin wrappers over
+// runtime/legacy), and the sys.monitoring attachment.
 #include "sysmodule.h"
 
 #include <string.h>
 
 #include "error.h"
 #include "frame.h"
-
-static wf_value
-not_yet(wf_thread *ts, const char *what)
-{
-    return wf_err_format(ts, &wf_exc_NotImplementedError,
-                         "%s is not implemented yet in Weft", what);
-}
-
-// ===== sys.monitoring placeholder =====
-
-// Any attribute of sys.monitoring raises NotImplementedError for now.
-static wf_value
-monitoring_getattr(wf_thread *ts, wf_value self, wf_value name)
-{
-    (void)self;
-    (void)name;
-    return not_yet(ts, "sys.monitoring");
-}
-
-static wf_value
-monitoring_repr(wf_thread *ts, wf_value self)
-{
-    (void)self;
-    return wf_str_from_cstr(ts, "<module 'sys.monitoring' (placeholder)>");
-}
-
-static wf_type monitoring_placeholder_type = {
-    .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
-    .name = "monitoring_placeholder",
-    .base = &wf_object_type,
-    .basic_size = sizeof(wf_obj),
-    .repr = monitoring_repr,
-    .getattr = monitoring_getattr,
-};
-
-static wf_obj monitoring_placeholder =
-    WF_OBJ_STATIC_INIT(&monitoring_placeholder_type);
+#include "legacy/legacy.h"
+#include "monitor/monitor.h"
 
 // ===== Functions =====
 
@@ -137,24 +102,50 @@ sys_is_gil_enabled(wf_thread *ts, const wf_value *args, size_t nargs,
     return WF_FALSE;  // LANGUAGE.md: the GIL never exists
 }
 
+// sys.settrace / setprofile and friends: the calling thread's legacy slot
+// (runtime/legacy). No callability check, as CPython: a non-callable
+// fails at its first event.
 static wf_value
 sys_settrace(wf_thread *ts, const wf_value *args, size_t nargs,
              wf_value kwnames)
 {
-    (void)args;
-    if (wf_arg_check(ts, "settrace", nargs, kwnames, 1, 1) < 0)
+    if (wf_arg_check(ts, "settrace", nargs, kwnames, 1, 1) < 0 ||
+        wf_ltrace_settrace(ts, args[0]) < 0)
         return WF_NULL;
-    return not_yet(ts, "sys.settrace");
+    return WF_NONE;
 }
 
 static wf_value
 sys_setprofile(wf_thread *ts, const wf_value *args, size_t nargs,
                wf_value kwnames)
 {
-    (void)args;
-    if (wf_arg_check(ts, "setprofile", nargs, kwnames, 1, 1) < 0)
+    if (wf_arg_check(ts, "setprofile", nargs, kwnames, 1, 1) < 0 ||
+        wf_lprof_setprofile(ts, args[0]) < 0)
         return WF_NULL;
-    return not_yet(ts, "sys.setprofile");
+    return WF_NONE;
+}
+
+// sys._settraceallthreads / sys._setprofileallthreads (CPython 3.12+):
+// every thread's slot, in one pause.
+static wf_value
+sys_settraceallthreads(wf_thread *ts, const wf_value *args, size_t nargs,
+                       wf_value kwnames)
+{
+    if (wf_arg_check(ts, "_settraceallthreads", nargs, kwnames, 1, 1) < 0 ||
+        wf_ltrace_settrace_all_threads(ts, args[0]) < 0)
+        return WF_NULL;
+    return WF_NONE;
+}
+
+static wf_value
+sys_setprofileallthreads(wf_thread *ts, const wf_value *args, size_t nargs,
+                         wf_value kwnames)
+{
+    if (wf_arg_check(ts, "_setprofileallthreads", nargs, kwnames, 1, 1) <
+            0 ||
+        wf_lprof_setprofile_all_threads(ts, args[0]) < 0)
+        return WF_NULL;
+    return WF_NONE;
 }
 
 static wf_value
@@ -164,7 +155,7 @@ sys_gettrace(wf_thread *ts, const wf_value *args, size_t nargs,
     (void)args;
     if (wf_arg_check(ts, "gettrace", nargs, kwnames, 0, 0) < 0)
         return WF_NULL;
-    return WF_NONE;
+    return wf_ltrace_gettrace(ts);
 }
 
 static wf_value
@@ -174,7 +165,7 @@ sys_getprofile(wf_thread *ts, const wf_value *args, size_t nargs,
     (void)args;
     if (wf_arg_check(ts, "getprofile", nargs, kwnames, 0, 0) < 0)
         return WF_NULL;
-    return WF_NONE;
+    return wf_lprof_getprofile(ts);
 }
 
 static wf_value
@@ -244,6 +235,8 @@ sys_init(wf_thread *ts)
         {"setprofile", sys_setprofile},
         {"gettrace", sys_gettrace},
         {"getprofile", sys_getprofile},
+        {"_settraceallthreads", sys_settraceallthreads},
+        {"_setprofileallthreads", sys_setprofileallthreads},
         {"exception", sys_exception},
         {"exc_info", sys_exc_info},
     };
@@ -257,7 +250,8 @@ sys_init(wf_thread *ts)
 
     wf_value argv = argv_list(ts);
     wf_value final_ = wf_str_from_cstr(ts, "final");
-    if (argv == WF_NULL || final_ == WF_NULL)
+    wf_value monitoring = wf_mon_make_module(ts);  // PEP 669
+    if (argv == WF_NULL || final_ == WF_NULL || monitoring == WF_NULL)
         return WF_NULL;
     wf_value vi = wf_tuple_pack(ts, 5, wf_val_from_int(3),
                                 wf_val_from_int(14), wf_val_from_int(0),
@@ -265,8 +259,7 @@ sys_init(wf_thread *ts)
     if (vi == WF_NULL || wf_module_add(ts, m, "argv", argv) < 0 ||
         wf_module_add(ts, m, "version_info", vi) < 0 ||
         wf_module_add(ts, m, "maxsize", wf_val_from_int(WF_INT_MAX)) < 0 ||
-        wf_module_add(ts, m, "monitoring",
-                      wf_val_from_obj(&monitoring_placeholder)) < 0)
+        wf_module_add(ts, m, "monitoring", monitoring) < 0)
         return WF_NULL;
 
     wf_value s;

@@ -12,6 +12,7 @@
 #  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
 #endif
 
+#include "../code.h"
 #include "../threads/thread.h"
 
 // PyTrace_* event numbers, as CPython (the `what` of a wf_tracefunc).
@@ -46,5 +47,31 @@ WF_MUST_CHECK int wf_ltrace_set_c(wf_thread *ts, wf_tracefunc fn,
                                   wf_value obj, bool all_threads);
 WF_MUST_CHECK int wf_lprof_set_c(wf_thread *ts, wf_tracefunc fn,
                                  wf_value obj, bool all_threads);
+
+// sys.settrace's and sys.setprofile's own C functions (the trampolines that
+// call a Python-level function): gettrace/getprofile and the C API use them
+// to tell a Python function from a C one.
+int wf_ltrace_trampoline(wf_value obj, wf_frame *frame, int what,
+                         wf_value arg);
+int wf_lprof_trampoline(wf_value obj, wf_frame *frame, int what,
+                        wf_value arg);
+
+// ===== What the frame object needs (runtime/frame.c) =====
+
+// The PEP 669 event (WF_EV_*) whose legacy trace or profile callback is
+// running on the calling thread, or -1 outside any (CPython's
+// tstate->what_event): the f_lineno setter allows a jump only from a
+// `line` event. Thread-local; never fails.
+int wf_ltrace_what_event(void);
+// The frame that event belongs to (the only one that may jump), or NULL.
+wf_frame *wf_ltrace_what_frame(void);
+
+// Turn tool 7's INSTRUCTION events on or off for [co] (a frame's
+// f_trace_opcodes; CPython's _PyEval_SetOpcodeTrace). A no-op when they are
+// already so. Caller: attached, not holding the monitoring mutex (takes
+// it); may pause to rewrite [co]; [co] rooted (a live frame's code is).
+// Returns 0, or -1 with an exception set.
+WF_MUST_CHECK int wf_ltrace_set_opcode_trace(wf_thread *ts, wf_code *co,
+                                             bool enable);
 
 #endif

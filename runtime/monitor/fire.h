@@ -1,15 +1,28 @@
 // runtime/monitor/fire.h -- PEP 669 event delivery from the eval loop
 // (wf_fire_*).
-// The seam between the eval loop and runtime/monitor: the instrumented
-// twins (and the error path) call these hooks. For now every hook does
-// nothing and returns 0; the monitoring issue fills them (look up the
-// instruction's tools, gate by the thread's interest mask, call callbacks
-// with the re-entrancy guard set, honour DISABLE).
+// The seam between the eval loop and runtime/monitor. The instrumented
+// twins, the LINE/INSTRUCTION overlays and the error path call these
+// hooks. Each hook is an inline gate (ARCHITECTURE "Dispatch is gated per
+// thread"): tools wanting the event here (the unit's tools lane, or the
+// global tools for RAISE, RERAISE, EXCEPTION_HANDLED, PY_UNWIND, PY_THROW)
+// & this thread's interest mask (ts->mon_tools) & not inside a callback
+// (ts->in_callback). A thread with no interest pays one load and branch;
+// the delivery bodies live in fire.c.
+// Delivery (fire.c): tools in DESCENDING id order (CPython 3.14), each
+// callback rooted while it runs, with the re-entrancy guard set (events
+// raised by a callback's own code are not reported), arguments shaped as
+// PEP 669 documents them for Python and C callbacks alike (code,
+// instruction offset = 2 * unit index as a tagged int, event-specific
+// values). A callback returning DISABLE: for a local event, clears that
+// (instruction, tool) bit lock-free (wf_instr_disable); for any other
+// event, removes the callback and raises ValueError("Cannot disable %s
+// events. Callback removed.").
 // Contract of every hook: caller attached, the frame's instr and sp saved
-// (the eval loop calls them through PROTECT), so a hook may reach a safe
-// point and run Python callbacks. [pc] is the instrumented instruction.
-// Returns 0, or -1 with an exception set (the callback raised), which the
-// eval loop handles like an exception raised by the instruction.
+// (the eval loop calls them through FIRE/PROTECT), so a hook may reach a
+// safe point and run Python code. [pc] is the instrumented instruction.
+// Returns 0, or -1 with an exception set (a callback raised, or DISABLE
+// was refused), which the eval loop handles like an exception raised by
+// the instruction; the exception hooks say how they differ.
 #ifndef WF_RUNTIME_MONITOR_FIRE_H
 #define WF_RUNTIME_MONITOR_FIRE_H
 #ifndef WF_INTERNAL
@@ -20,8 +33,328 @@
 #include <stdlib.h>
 
 #include "../frame.h"
+#include "events.h"
 
-// PY_START (oparg 0) or PY_RESUME (after a yield).
+#if WEFT_MONITORING
+
+#include "instrument.h"
+#include "monitor.h"
+
+// ===== What the legacy bridge (tools 6/7) may rely on =====
+//
+// - A LINE callback may move the frame: while it runs, f->instr is one past
+//   the instruction the event is for (wf_fire_event_line); setting f->instr
+//   to another unit of the same code (and, if the jump leaves blocks,
+//   lowering f->sp) makes the eval loop continue there instead of running
+//   the original opcode, and that target gets no LINE event of its own
+//   (CPython: `if (frame->instr_ptr != this_instr) goto jump`).
+// - Which instruction ran before a LINE event (CPython's prev_instr) is
+//   decided as wf_instr_line_fires describes; a backward jump is reported by
+//   JUMP (and BRANCH_*) events whose destination offset is not greater than
+//   their source offset, as CPython's legacy bridge uses them.
+// - wf_fire_current_tool/_event name the (tool, event) being delivered, so
+//   one C function can serve several registrations.
+
+// Tools that reach thread [ts] out of [tools] (ARCHITECTURE "Dispatch is
+// gated per thread").
+static inline uint8_t
+wf_fire_gate(const wf_thread *ts, uint8_t tools)
+{
+    return WF_UNLIKELY(ts->in_callback != 0) ? 0
+                                             : (uint8_t)(tools & ts->mon_tools);
+}
+
+// Unit index of [pc] in [f]'s code.
+static inline uint32_t
+wf_fire_index(const wf_frame *f, const wf_codeunit *pc)
+{
+    return (uint32_t)(pc - f->code->code);
+}
+
+// The tools of [lane] at unit [pc] (a twin's lane). One relaxed load of the
+// tools word: a DISABLE racing with it may or may not be seen.
+static inline uint8_t
+wf_fire_lane(const wf_frame *f, const wf_codeunit *pc, int lane)
+{
+    const wf_instr_data *d = wf_instr_data_of(f->code);
+    if (WF_UNLIKELY(d == NULL))
+        return 0;
+    uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[pc - f->code->code].v);
+    return (uint8_t)(w >> (8 * lane));
+}
+
+// Record a control transfer from [from] to [to] in [f] (for the LINE event
+// at [to], see wf_frame.mon_jump_*).
+static inline void
+wf_fire_note_jump(wf_frame *f, const wf_codeunit *from, const wf_codeunit *to)
+{
+    f->mon_jump_from = from;
+    f->mon_jump_to = to;
+}
+
+// ===== Delivery bodies (fire.c) =====
+
+// Deliver local or global event [ev] at unit [pc] of [f] to [tools] (already
+// gated), with the PEP 669 arguments (code, offset of [pc], then [extra]
+// values, [nextra] <= 2). Values in [extra] must be rooted by the caller.
+WF_MUST_CHECK int wf_fire_deliver(wf_thread *ts, wf_frame *f,
+                                  const wf_codeunit *pc, int ev,
+                                  uint8_t tools, const wf_value *extra,
+                                  size_t nextra);
+
+// As wf_fire_deliver, with every argument after the code given in [rest]
+// ([nrest] <= 3): for BRANCH events reported by POP_ITER, whose offset
+// argument is not [pc]'s. DISABLE still applies to ([pc], tool).
+WF_MUST_CHECK int wf_fire_deliver_raw(wf_thread *ts, wf_frame *f,
+                                      const wf_codeunit *pc, int ev,
+                                      uint8_t tools, const wf_value *rest,
+                                      size_t nrest);
+
+// Deliver exception event [ev] (RAISE, RERAISE, EXCEPTION_HANDLED,
+// PY_UNWIND, PY_THROW) for the exception in flight (ts->exc), which the
+// callbacks receive and which is kept in flight afterwards. If a callback
+// raises, its exception replaces the one in flight (CPython's
+// do_monitor_exc) and -1 is returned.
+WF_MUST_CHECK int wf_fire_exc_slow(wf_thread *ts, wf_frame *f,
+                                   const wf_codeunit *pc, int ev,
+                                   uint8_t tools);
+
+// The bodies of wf_fire_c_result, wf_fire_stop_iteration, wf_fire_line and
+// wf_fire_instruction; same contracts.
+WF_MUST_CHECK int wf_fire_c_result_slow(wf_thread *ts, wf_frame *f,
+                                        const wf_codeunit *pc,
+                                        wf_value callable, wf_value arg0,
+                                        bool ok, uint8_t tools);
+WF_MUST_CHECK int wf_fire_stop_iteration_slow(wf_thread *ts, wf_frame *f,
+                                              const wf_codeunit *pc,
+                                              wf_value value, uint8_t tools);
+WF_MUST_CHECK int wf_fire_line_slow(wf_thread *ts, wf_frame *f,
+                                    const wf_codeunit *pc);
+WF_MUST_CHECK int wf_fire_instruction_slow(wf_thread *ts, wf_frame *f,
+                                           const wf_codeunit *pc,
+                                           uint8_t tools);
+
+// The tool id and event number being delivered on this thread, or -1
+// outside a delivery. For C callbacks (the public C API, legacy adapters).
+int wf_fire_current_tool(void);
+int wf_fire_current_event(void);
+
+// ===== Hooks =====
+
+// PY_START (oparg 0) or PY_RESUME (after a yield) at RESUME [pc].
+static inline int
+wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+              uint32_t oparg)
+{
+    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    return wf_fire_deliver(ts, f, pc,
+                           oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME, t,
+                           NULL, 0);
+}
+
+// PY_RETURN with [retval] (rooted: still on the value stack).
+static inline int
+wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                  wf_value retval)
+{
+    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    return wf_fire_deliver(ts, f, pc, WF_EV_PY_RETURN, t, &retval, 1);
+}
+
+// PY_YIELD with [value] (rooted: still on the value stack).
+static inline int
+wf_fire_py_yield(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                 wf_value value)
+{
+    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    return wf_fire_deliver(ts, f, pc, WF_EV_PY_YIELD, t, &value, 1);
+}
+
+// CALL of [callable] with first argument [arg0] (WF_NULL: none, passed as
+// MISSING). Both rooted (on the value stack).
+static inline int
+wf_fire_call(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+             wf_value callable, wf_value arg0)
+{
+    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    wf_value extra[2] = {callable, arg0 == WF_NULL ? WF_MON_MISSING : arg0};
+    return wf_fire_deliver(ts, f, pc, WF_EV_CALL, t, extra, 2);
+}
+
+// C_RETURN ([ok]) or C_RAISE (!ok) after the call at [pc] of a callable
+// that is not a Python function; the tools are CALL's (CPython). On
+// C_RAISE the exception in flight is kept, unless a callback raises: then
+// its exception replaces it (-1). On C_RETURN, -1 means the result must be
+// dropped and the callback's exception raised.
+static inline int
+wf_fire_c_result(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                 wf_value callable, wf_value arg0, bool ok)
+{
+    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    return wf_fire_c_result_slow(ts, f, pc, callable, arg0, ok, t);
+}
+
+// JUMP from [pc] to [dest]. Records the jump in [f] first (LINE needs it
+// even when no tool wants JUMP here).
+static inline int
+wf_fire_jump(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+             const wf_codeunit *dest)
+{
+    wf_fire_note_jump(f, pc, dest);
+    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    wf_value extra = wf_val_from_int(wf_code_offset(wf_fire_index(f, dest)));
+    return wf_fire_deliver(ts, f, pc, WF_EV_JUMP, t, &extra, 1);
+}
+
+// BRANCH_LEFT (not [taken]) / BRANCH_RIGHT ([taken]) from [src] to [dest],
+// reported by the twin at [pc] (whose lanes hold the tools; [src] is [pc]
+// except for POP_ITER, which reports its loop's FOR_ITER). Records the
+// transfer in [f].
+static inline int
+wf_fire_branch(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+               const wf_codeunit *src, const wf_codeunit *dest, bool taken)
+{
+    wf_fire_note_jump(f, src, dest);
+    uint8_t t = wf_fire_gate(
+        ts, wf_fire_lane(f, pc,
+                         taken ? WF_INSTR_LANE_BRANCH_RIGHT : WF_INSTR_LANE_MAIN));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    wf_value extra[2] = {
+        wf_val_from_int(wf_code_offset(wf_fire_index(f, src))),
+        wf_val_from_int(wf_code_offset(wf_fire_index(f, dest)))};
+    // The offset argument is [src]'s; DISABLE and the tools are [pc]'s.
+    return wf_fire_deliver_raw(ts, f, pc,
+                           taken ? WF_EV_BRANCH_RIGHT : WF_EV_BRANCH_LEFT, t,
+                           extra, 2);
+}
+
+// STOP_ITERATION at FOR_ITER [pc]: a generator it iterates returned
+// [value] (rooted by the caller). The callbacks get a StopIteration.
+static inline int
+wf_fire_stop_iteration(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                       wf_value value)
+{
+    uint8_t t = wf_fire_gate(
+        ts, wf_fire_lane(f, pc, WF_INSTR_LANE_STOP_ITERATION));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    return wf_fire_stop_iteration_slow(ts, f, pc, value, t);
+}
+
+// Exception events: global tools only, no bytecode needed (error path).
+static inline int
+wf_fire_exc(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev)
+{
+    uint8_t t = wf_fire_gate(ts, wf_mon_global_tools(ev));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    return wf_fire_exc_slow(ts, f, pc, ev, t);
+}
+
+// RERAISE of the exception in flight at [pc] (RERAISE, bare raise).
+static inline int
+wf_fire_reraise(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+{
+    return wf_fire_exc(ts, f, pc, WF_EV_RERAISE);
+}
+
+// RAISE: the exception in flight was raised at [pc] (error path).
+static inline int
+wf_fire_raise(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+{
+    return wf_fire_exc(ts, f, pc, WF_EV_RAISE);
+}
+
+// EXCEPTION_HANDLED: the handler at [pc] of [f] catches [exc] (already
+// fetched and pushed for the handler, so rooted). A callback that raises
+// leaves its exception set (-1).
+static inline int
+wf_fire_exception_handled(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                          wf_value exc)
+{
+    uint8_t t = wf_fire_gate(ts, wf_mon_global_tools(WF_EV_EXCEPTION_HANDLED));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    return wf_fire_deliver(ts, f, pc, WF_EV_EXCEPTION_HANDLED, t, &exc, 1);
+}
+
+// PY_UNWIND: [f] exits at [pc] with the exception in flight.
+static inline int
+wf_fire_py_unwind(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+{
+    return wf_fire_exc(ts, f, pc, WF_EV_PY_UNWIND);
+}
+
+// PY_THROW: the exception in flight is thrown into generator frame [f],
+// stopped at [pc].
+static inline int
+wf_fire_py_throw(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+{
+    return wf_fire_exc(ts, f, pc, WF_EV_PY_THROW);
+}
+
+// LINE event for line start [pc] (INSTRUMENTED_LINE): decides whether the
+// line is new for this frame (the recorded jump, else the unit's
+// precomputed mode), then delivers (code, line) to the unit's line tools.
+// Consumes the frame's recorded jump. After it returns, a changed f->instr
+// is a jump requested by a callback (see the legacy notes above).
+static inline int
+wf_fire_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+{
+    return wf_fire_line_slow(ts, f, pc);
+}
+
+// INSTRUCTION event for [pc] (INSTRUMENTED_INSTRUCTION).
+static inline int
+wf_fire_instruction(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+{
+    uint8_t t = wf_fire_gate(ts,
+                             wf_fire_lane(f, pc, WF_INSTR_LANE_INSTRUCTION));
+    if (WF_LIKELY(t == 0))
+        return 0;
+    return wf_fire_instruction_slow(ts, f, pc, t);
+}
+
+// The opcode that INSTRUMENTED_LINE / INSTRUMENTED_INSTRUCTION at [pc]
+// overlays, from the code's monitoring data (it may itself be a twin).
+static inline uint8_t
+wf_fire_original_opcode(const wf_frame *f, const wf_codeunit *pc, bool line)
+{
+    return wf_instr_original_opcode(f->code, wf_fire_index(f, pc), line);
+}
+
+// The opcode under the overlays at [pc] now (after a pause that may have
+// rewritten it): what RESUME / JUMP_BACKWARD re-dispatch to.
+static inline uint8_t
+wf_fire_inner_opcode(const wf_frame *f, const wf_codeunit *pc)
+{
+    return wf_instr_inner_opcode(f->code, wf_fire_index(f, pc));
+}
+
+// Line of the instruction an event of [f] is being delivered for
+// (f->instr - 1), for adapters; WF_NO_LINE if none.
+static inline int32_t
+wf_fire_event_line(const wf_frame *f)
+{
+    return wf_code_line(f->code, wf_frame_lasti_index(f));
+}
+
+#else  // !WEFT_MONITORING: nothing is ever instrumented; the base copies
+       // of the event opcodes still name these hooks in dead code.
+
 static inline int
 wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
               uint32_t oparg)
@@ -30,7 +363,6 @@ wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     return 0;
 }
 
-// PY_RETURN with [retval].
 static inline int
 wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                   wf_value retval)
@@ -39,7 +371,6 @@ wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     return 0;
 }
 
-// PY_YIELD with [value].
 static inline int
 wf_fire_py_yield(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                  wf_value value)
@@ -48,7 +379,6 @@ wf_fire_py_yield(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     return 0;
 }
 
-// CALL of [callable] with first argument [arg0] (MISSING: WF_NULL).
 static inline int
 wf_fire_call(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
              wf_value callable, wf_value arg0)
@@ -57,8 +387,6 @@ wf_fire_call(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     return 0;
 }
 
-// C_RETURN ([ok]) or C_RAISE (!ok) after a call of a non-Python callable.
-// On C_RAISE the exception in flight is kept.
 static inline int
 wf_fire_c_result(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                  wf_value callable, wf_value arg0, bool ok)
@@ -67,7 +395,6 @@ wf_fire_c_result(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     return 0;
 }
 
-// JUMP from [pc] to [dest].
 static inline int
 wf_fire_jump(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
              const wf_codeunit *dest)
@@ -76,24 +403,22 @@ wf_fire_jump(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     return 0;
 }
 
-// BRANCH_LEFT (not [taken]) / BRANCH_RIGHT ([taken]) to [dest].
 static inline int
 wf_fire_branch(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
-               const wf_codeunit *dest, bool taken)
+               const wf_codeunit *src, const wf_codeunit *dest, bool taken)
 {
-    (void)ts; (void)f; (void)pc; (void)dest; (void)taken;
+    (void)ts; (void)f; (void)pc; (void)src; (void)dest; (void)taken;
     return 0;
 }
 
-// RERAISE of the exception in flight.
 static inline int
-wf_fire_reraise(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+wf_fire_stop_iteration(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                       wf_value value)
 {
-    (void)ts; (void)f; (void)pc;
+    (void)ts; (void)f; (void)pc; (void)value;
     return 0;
 }
 
-// RAISE: the exception in flight was raised at [pc] (error path).
 static inline int
 wf_fire_raise(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
@@ -101,15 +426,21 @@ wf_fire_raise(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     return 0;
 }
 
-// EXCEPTION_HANDLED: a handler of [f] at [pc] catches the exception.
 static inline int
-wf_fire_exception_handled(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+wf_fire_reraise(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
     (void)ts; (void)f; (void)pc;
     return 0;
 }
 
-// PY_UNWIND: [f] exits with the exception in flight.
+static inline int
+wf_fire_exception_handled(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                          wf_value exc)
+{
+    (void)ts; (void)f; (void)pc; (void)exc;
+    return 0;
+}
+
 static inline int
 wf_fire_py_unwind(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
@@ -117,7 +448,6 @@ wf_fire_py_unwind(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     return 0;
 }
 
-// PY_THROW: an exception is thrown into generator frame [f].
 static inline int
 wf_fire_py_throw(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
@@ -125,33 +455,12 @@ wf_fire_py_throw(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     return 0;
 }
 
-// LINE event for the instruction at [pc] (INSTRUMENTED_LINE).
-static inline int
-wf_fire_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+static inline void
+wf_fire_note_jump(wf_frame *f, const wf_codeunit *from, const wf_codeunit *to)
 {
-    (void)ts; (void)f; (void)pc;
-    return 0;
+    (void)f; (void)from; (void)to;
 }
 
-// INSTRUCTION event for [pc] (INSTRUMENTED_INSTRUCTION).
-static inline int
-wf_fire_instruction(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
-{
-    (void)ts; (void)f; (void)pc;
-    return 0;
-}
-
-// The opcode that INSTRUMENTED_LINE / INSTRUMENTED_INSTRUCTION at [pc]
-// overlays, from the code's monitoring data (it may itself be a twin).
-// Nothing rewrites code yet, so reaching this is internal corruption.
-static inline uint8_t
-wf_fire_original_opcode(const wf_frame *f, const wf_codeunit *pc,
-                        bool line)
-{
-    fprintf(stderr, "weft: fatal: %s at unit %u of %s with no monitoring "
-            "data\n", line ? "INSTRUMENTED_LINE" : "INSTRUMENTED_INSTRUCTION",
-            (unsigned)(pc - f->code->code), wf_str_cstr(f->code->name));
-    abort();
-}
+#endif  // WEFT_MONITORING
 
 #endif

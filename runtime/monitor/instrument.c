@@ -135,11 +135,80 @@ wf_instr_event_lane(const wf_instr_data *d, const wf_code *co,
 
 // ===== Allocation =====
 
+// False for the opcodes after which control never reaches the next unit.
+static bool
+falls_through(uint8_t base)
+{
+    switch (base) {
+    case WF_OP_JUMP_FORWARD:
+    case WF_OP_JUMP_BACKWARD:
+    case WF_OP_JUMP_BACKWARD_NO_INTERRUPT:
+    case WF_OP_RETURN_VALUE:
+    case WF_OP_RERAISE:
+    case WF_OP_RAISE_VARARGS:
+        return false;
+    default:
+        return true;
+    }
+}
+
+// Would LINE fire at unit [b] if unit [p] ran just before it? (CPython
+// 3.14's _Py_call_instrumentation_line: the lines differ, or [p] is
+// RESUME, which a line event must never hide.)
+static bool
+pred_fires(const wf_code *co, const wf_instr_data *d, uint32_t p, uint32_t b)
+{
+    return co->lines[p] != co->lines[b] || d->base[p] == WF_OP_RESUME;
+}
+
+// Fill d->lflags (see WF_INSTR_LINE_*): one pass over the fall-through
+// edges, one over the jumps, one over the handler entries. The predecessor
+// summary is kept in the mode bits while it is built: bit 0 "some
+// predecessor fires", bit 1 "some does not", bit 3 "handler entry".
+static void
+compute_line_flags(const wf_code *co, wf_instr_data *d)
+{
+    enum { FIRES = 1, QUIET = 2, HANDLER = 8 };
+    uint32_t n = d->ncode;
+    uint8_t *acc = d->lflags;
+    for (uint32_t b = 1; b < n; b++) {
+        if (falls_through(d->base[b - 1]))
+            acc[b] |= pred_fires(co, d, b - 1, b) ? FIRES : QUIET;
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t t;
+        if (wf_op_jump_target(d->base[j], unit_oparg(co, j), j, &t) && t < n)
+            acc[t] |= pred_fires(co, d, j, t) ? FIRES : QUIET;
+    }
+    for (uint32_t k = 0; k < co->nexc; k++) {
+        if (co->exctable[k].target < n)
+            acc[co->exctable[k].target] |= HANDLER;
+    }
+    for (uint32_t b = 0; b < n; b++) {
+        uint8_t a = acc[b], mode;
+        if ((a & HANDLER) || (a & (FIRES | QUIET)) == (FIRES | QUIET))
+            mode = WF_INSTR_LINE_DEPENDS;
+        else if (a & QUIET)
+            mode = WF_INSTR_LINE_NEVER;
+        else
+            mode = WF_INSTR_LINE_ALWAYS;  // every predecessor fires, or none
+        acc[b] = line_eligible(co, d, b) ? mode : WF_INSTR_LINE_NEVER;
+    }
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t t;
+        if (wf_op_twin[d->base[j]] != 0 &&
+            wf_op_jump_target(d->base[j], unit_oparg(co, j), j, &t) &&
+            t < n && (acc[t] & WF_INSTR_LINE_MODE_MASK) == WF_INSTR_LINE_DEPENDS)
+            acc[j] |= WF_INSTR_LINE_FEEDS;
+    }
+}
+
 static void
 data_free(wf_instr_data *d)
 {
     if (d == NULL)
         return;
+    wf_mem_free(d->lflags);
     wf_mem_free(d->under_instr);
     wf_mem_free(d->under_line);
     wf_mem_free(d->line_tools);
@@ -176,6 +245,9 @@ wf_instr_attach(wf_thread *ts, wf_code *co)
     d->under_instr = wf_mem_calloc(ts, n, 1);
     if (d->under_instr == NULL)
         goto fail;
+    d->lflags = wf_mem_calloc(ts, n, 1);
+    if (d->lflags == NULL)
+        goto fail;
     for (uint32_t i = 0; i < co->ncode; i++) {
         // Without data nothing can have instrumented this code, so every
         // byte is a base opcode. wf_op_base keeps us safe regardless.
@@ -190,6 +262,7 @@ wf_instr_attach(wf_thread *ts, wf_code *co)
         d->under_line[i] = op;
         d->under_instr[i] = op;
     }
+    compute_line_flags(co, d);
     d->version = 0;
     // Pairs with the acquire load in wf_instr_data_of.
     wf_atomic_store_release_ptr(&co->monitoring, d);
@@ -250,6 +323,14 @@ layers_for(const wf_code *co, const wf_instr_data *d, uint32_t i,
         bool want = wf_op_event_class[base] == WF_OPEV_RERAISE
                         ? reraise_tools != 0
                         : (w & 0x00FFFFFFu) != 0;
+        uint32_t t;
+        // A jump into a DEPENDS line start that has LINE tools runs as its
+        // twin, which records the jump for that line's event.
+        if (!want && (d->lflags[i] & WF_INSTR_LINE_FEEDS) &&
+            wf_op_jump_target(base, unit_oparg(co, i), i, &t) &&
+            t < d->ncode &&
+            wf_atomic_load_relaxed_u8(&d->line_tools[t].v) != 0)
+            want = true;
         if (want)
             L.inner = wf_op_twin[base];
     }
@@ -318,8 +399,10 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
             lt = (uint8_t)((lt & ~removed[WF_EV_LINE]) | added[WF_EV_LINE]);
             wf_atomic_store_relaxed_u8(&d->line_tools[i].v, lt);
         }
-        apply_unit(co, d, i, active[WF_EV_RERAISE]);
     }
+    // Second pass: a jump's bytes depend on its target's line tools.
+    for (uint32_t i = 0; i < d->ncode; i++)
+        apply_unit(co, d, i, active[WF_EV_RERAISE]);
     memcpy(d->active, active, sizeof d->active);
     wf_atomic_store_relaxed_u64(&d->version, version);
 }
@@ -435,6 +518,39 @@ wf_instr_original_opcode(const wf_code *co, uint32_t index, bool line)
         abort();
     }
     return line ? d->under_line[index] : d->under_instr[index];
+}
+
+uint8_t
+wf_instr_inner_opcode(const wf_code *co, uint32_t index)
+{
+    uint8_t op = unit_op(co, index);
+    const wf_instr_data *d = wf_instr_data_of(co);
+    if (d == NULL || index >= d->ncode)
+        return op;
+    if (op == WF_OP_INSTRUMENTED_INSTRUCTION)
+        op = d->under_instr[index];
+    if (op == WF_OP_INSTRUMENTED_LINE)
+        op = d->under_line[index];
+    return op;
+}
+
+bool
+wf_instr_line_fires(const wf_code *co, uint32_t index, uint32_t prev)
+{
+    const wf_instr_data *d = wf_instr_data_of(co);
+    if (d == NULL || index >= d->ncode)
+        return false;
+    if (prev == UINT32_MAX) {
+        uint8_t mode = d->lflags[index] & WF_INSTR_LINE_MODE_MASK;
+        if (mode != WF_INSTR_LINE_DEPENDS)
+            return mode == WF_INSTR_LINE_ALWAYS;
+        if (index == 0)
+            return true;
+        prev = index - 1;  // no jump recorded: a fall-through
+    }
+    if (prev >= d->ncode)
+        return true;
+    return pred_fires(co, d, prev, index);
 }
 
 // ===== Validation =====

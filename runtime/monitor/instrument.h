@@ -31,8 +31,28 @@
 // per unit means the fire layer reads an instruction's tools with one
 // relaxed load, and DISABLE of one (instruction, tool, event) is one atomic
 // AND that cannot touch another event or tool.
+#define WF_INSTR_LANE_MAIN 0
+#define WF_INSTR_LANE_BRANCH_RIGHT 1
+#define WF_INSTR_LANE_STOP_ITERATION 2
 #define WF_INSTR_LANE_INSTRUCTION 3
 #define WF_INSTR_NO_LANE (-1)
+
+// Static LINE facts of a unit (wf_instr_data.lflags), computed once from
+// the base opcodes, the line table and the exception table when the data
+// is allocated. CPython 3.14 fires LINE at a line start only if the
+// instruction executed just before it in the frame is on another line (or
+// is RESUME). Weft does not track the previous instruction on the hot
+// path, so it precomputes, per line start, what its possible predecessors
+// say: every one fires (ALWAYS), none does (NEVER), or it depends on which
+// one ran (DEPENDS: the fire layer asks the frame's last recorded jump,
+// wf_frame.mon_jump_*). FEEDS marks a jump whose target is a DEPENDS line
+// start: while that target has LINE tools the jump runs as its twin, which
+// records the jump in the frame (ARCHITECTURE "Line data is precomputed").
+#define WF_INSTR_LINE_NEVER 0u
+#define WF_INSTR_LINE_ALWAYS 1u
+#define WF_INSTR_LINE_DEPENDS 2u
+#define WF_INSTR_LINE_MODE_MASK 3u
+#define WF_INSTR_LINE_FEEDS 4u
 
 // Monitoring data of one code object (wf_code.monitoring). Allocated the
 // first time a tool needs the code instrumented (or set_local_events names
@@ -63,6 +83,8 @@ typedef struct wf_instr_data {
     // Opcode under the INSTRUMENTED_INSTRUCTION layer of each unit:
     // INSTRUMENTED_LINE, base or twin. Same contract as [under_line].
     uint8_t *under_instr;
+    // WF_INSTR_LINE_* facts per unit (see above). Immutable.
+    uint8_t *lflags;
     // Local events of this code: tools per local event (bit t: tool t).
     // W: monitoring mutex (inside the pause when bytecode changes with
     //    it). R: under the monitoring mutex, or world stopped.
@@ -175,6 +197,21 @@ void wf_instr_disable(wf_code *co, uint32_t index, int tool, int event);
 // Caller: any attached thread; plain reads (written only in pauses).
 uint8_t wf_instr_original_opcode(const wf_code *co, uint32_t index,
                                  bool line);
+
+// The opcode at unit [index] under the LINE and INSTRUCTION overlays as
+// they stand now (base or twin). For the eval loop after a pause: a thread
+// that parked inside RESUME or JUMP_BACKWARD re-dispatches to this opcode
+// if a rewrite changed it, without firing the overlays again. Returns the
+// base opcode if [co] has no monitoring data.
+// Caller: any attached thread; plain reads (written only in pauses).
+uint8_t wf_instr_inner_opcode(const wf_code *co, uint32_t index);
+
+// Whether LINE fires at line start [index] of [co] given the instruction
+// [prev] that ran just before it in the frame (CPython 3.14: fire if their
+// lines differ or [prev] is RESUME); [prev] == UINT32_MAX means unknown,
+// and the unit's precomputed WF_INSTR_LINE_* mode decides (DEPENDS then
+// assumes a fall-through from index - 1). Pure; any attached thread.
+bool wf_instr_line_fires(const wf_code *co, uint32_t index, uint32_t prev);
 
 // ===== Validation =====
 

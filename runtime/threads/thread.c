@@ -10,14 +10,16 @@
 
 #include "../atomic.h"
 #include "../error.h"
+#include "../frame.h"
 #include "../gc.h"
+#include "stw.h"
 
 wf_interp wf_the_interp;
 
 // The calling OS thread's state. W/R: that thread only.
 static _Thread_local wf_thread *current_ts;
 
-// Monotonic thread idents (threading.get_ident()). W: atomic add.
+// Monotonic thread idents (threading.get_ident()). W: relaxed atomic add.
 static uint64_t next_ident = 1;
 
 #define ROOTS_INITIAL 64
@@ -46,8 +48,12 @@ wf_thread_current(void)
     return current_ts;
 }
 
-wf_thread *
-wf_thread_new_current(wf_interp *interp)
+// ===== Joining and leaving the list =====
+
+// A fresh state for [interp], not linked, in [state]. NULL if out of
+// memory.
+static wf_thread *
+thread_alloc(wf_interp *interp, uint32_t state)
 {
     wf_thread *ts = calloc(1, sizeof *ts);
     if (ts == NULL)
@@ -63,15 +69,21 @@ wf_thread_new_current(wf_interp *interp)
     ts->base_exc_info.previous = NULL;
     ts->exc_info = &ts->base_exc_info;
     ts->mon_tools = 0x3F;  // tools 0-5; legacy tools 6/7 join with a slot
-    ts->recursion_limit = interp->recursion_limit;
     ts->c_traceobj = WF_NULL;
     ts->c_profileobj = WF_NULL;
+    ts->pyobj = WF_NULL;
     ts->interp = interp;
-    ts->os_thread = pthread_self();
     ts->ident = wf_atomic_add_relaxed_u64(&next_ident, 1);
-    wf_atomic_store_release_u32(&ts->state, WF_THREAD_ATTACHED);
+    ts->state = state;
+    return ts;
+}
 
-    pthread_mutex_lock(&interp->threads_lock);
+// Link [ts] at the head of the list. Caller holds threads_lock and the
+// handshake lock, and no pause is in progress.
+static void
+link_locked(wf_interp *interp, wf_thread *ts)
+{
+    ts->recursion_limit = interp->recursion_limit;  // under threads_lock
     ts->prev = NULL;
     ts->next = interp->threads;
     if (interp->threads != NULL)
@@ -79,17 +91,81 @@ wf_thread_new_current(wf_interp *interp)
     interp->threads = ts;
     if (interp->main_thread == NULL)
         interp->main_thread = ts;
-    pthread_mutex_unlock(&interp->threads_lock);
+    wf_atomic_store_relaxed_u32(&interp->nthreads, interp->nthreads + 1);
+}
 
+// Take threads_lock and the handshake lock at a moment when no pause is
+// in progress. Caller: not attached (a pause in progress holds it
+// SUSPENDED or does not know it yet).
+static void
+lock_list_no_pause(wf_interp *interp)
+{
+    for (;;) {
+        pthread_mutex_lock(&interp->threads_lock);
+        wf_stw_handshake_lock();
+        if (!wf_stw_in_progress_locked())
+            return;
+        pthread_mutex_unlock(&interp->threads_lock);
+        wf_stw_wait_end_locked();
+        wf_stw_handshake_unlock();
+    }
+}
+
+static void
+unlock_list(wf_interp *interp)
+{
+    wf_stw_handshake_unlock();
+    pthread_mutex_unlock(&interp->threads_lock);
+}
+
+wf_thread *
+wf_thread_new_current(wf_interp *interp)
+{
+    wf_thread *ts = thread_alloc(interp, WF_THREAD_ATTACHED);
+    if (ts == NULL)
+        return NULL;
+    ts->os_thread = pthread_self();
+    // Not on the list yet, so no pause waits for us while we wait here;
+    // linked ATTACHED while no pause is in progress, so the next requester
+    // sees us and waits for our first safe point.
+    lock_list_no_pause(interp);
+    link_locked(interp, ts);
+    unlock_list(interp);
     current_ts = ts;
     return ts;
 }
 
-void
-wf_thread_free_current(wf_thread *ts)
+wf_thread *
+wf_thread_new_detached(wf_thread *parent)
 {
-    wf_interp *interp = ts->interp;
-    pthread_mutex_lock(&interp->threads_lock);
+    wf_interp *interp = parent->interp;
+    wf_thread *ts = thread_alloc(interp, WF_THREAD_DETACHED);
+    if (ts == NULL) {
+        wf_err_no_memory(parent);
+        return NULL;
+    }
+    wf_thread_detach(parent);
+    lock_list_no_pause(interp);
+    link_locked(interp, ts);
+    unlock_list(interp);
+    wf_thread_attach(parent);
+    return ts;
+}
+
+void
+wf_thread_bind_current(wf_thread *ts)
+{
+    ts->os_thread = pthread_self();
+    current_ts = ts;
+    wf_thread_attach(ts);
+}
+
+// Unlink [ts] and hand its objects and retired arrays to the interpreter.
+// Caller: [ts] is not attached; takes the list locks.
+static void
+unlink_and_adopt(wf_interp *interp, wf_thread *ts)
+{
+    lock_list_no_pause(interp);
     if (ts->prev != NULL)
         ts->prev->next = ts->next;
     else
@@ -98,50 +174,137 @@ wf_thread_free_current(wf_thread *ts)
         ts->next->prev = ts->prev;
     if (interp->main_thread == ts)
         interp->main_thread = NULL;
-    // Adopt the objects: the next collection sweeps them from the orphans.
+    wf_atomic_store_relaxed_u32(&interp->nthreads, interp->nthreads - 1);
+    // Adopt the objects: the next collection sweeps this list too. Out of
+    // memory here leaks the list (safe: never freed early).
     if (ts->alloc_head != NULL) {
-        wf_obj *tail = ts->alloc_head;
-        while (tail->gc_next != NULL)
-            tail = tail->gc_next;
-        tail->gc_next = interp->orphan_head;
-        interp->orphan_head = ts->alloc_head;
+        if (interp->norphan_lists == interp->orphan_lists_cap) {
+            size_t cap = interp->orphan_lists_cap ? 2 * interp->orphan_lists_cap
+                                                  : 16;
+            wf_obj **p = realloc(interp->orphan_lists, cap * sizeof *p);
+            if (p != NULL) {
+                interp->orphan_lists = p;
+                interp->orphan_lists_cap = cap;
+            }
+        }
+        if (interp->norphan_lists < interp->orphan_lists_cap)
+            interp->orphan_lists[interp->norphan_lists++] = ts->alloc_head;
         ts->alloc_head = NULL;
     }
-    // Nobody can reach a retired array through this thread any more, but
-    // other threads may: only a pause may free them. Keep it simple and
-    // free them now only if this is the last thread.
-    if (interp->threads == NULL)
+    // Other threads may still read these arrays: only a pause frees them,
+    // unless no thread is left to read them.
+    if (interp->threads == NULL) {
         wf_mem_free_retired(ts);
-    pthread_mutex_unlock(&interp->threads_lock);
+    } else if (ts->nretired > 0) {
+        size_t need = interp->norphan_retired + ts->nretired;
+        if (need > interp->orphan_retired_cap) {
+            size_t cap = need * 2;
+            void **p = realloc(interp->orphan_retired, cap * sizeof *p);
+            if (p != NULL) {
+                interp->orphan_retired = p;
+                interp->orphan_retired_cap = cap;
+            }
+        }
+        if (need <= interp->orphan_retired_cap) {
+            memcpy(interp->orphan_retired + interp->norphan_retired,
+                   ts->retired, ts->nretired * sizeof(void *));
+            interp->norphan_retired = need;
+        }
+        ts->nretired = 0;
+    }
+    // Fold the unreported allocation bytes into the interpreter's count.
+    wf_atomic_add_relaxed_size(&interp->gc_allocated, ts->alloc_unreported);
+    unlock_list(interp);
+}
 
+static void
+thread_release(wf_thread *ts)
+{
+    wf_frame_thread_fini(ts);
     free(ts->retired);
     free(ts->roots);
-    if (current_ts == ts)
-        current_ts = NULL;
     free(ts);
 }
 
 void
+wf_thread_free_current(wf_thread *ts)
+{
+    wf_interp *interp = ts->interp;
+    // Detached from here on: the list change waits for a pause in
+    // progress, which holds us SUSPENDED meanwhile.
+    if (wf_atomic_load_relaxed_u32(&ts->state) == WF_THREAD_ATTACHED)
+        wf_thread_detach(ts);
+    unlink_and_adopt(interp, ts);
+    if (current_ts == ts)
+        current_ts = NULL;
+    thread_release(ts);
+}
+
+void
+wf_thread_free_unstarted(wf_thread *creator, wf_thread *ts)
+{
+    wf_thread_detach(creator);
+    unlink_and_adopt(ts->interp, ts);
+    wf_thread_attach(creator);
+    thread_release(ts);
+}
+
+uint32_t
+wf_thread_count(wf_interp *interp)
+{
+    return wf_atomic_load_relaxed_u32(&interp->nthreads);
+}
+
+// ===== Attach and detach =====
+
+void
 wf_thread_detach(wf_thread *ts)
 {
-    wf_atomic_store_release_u32(&ts->state, WF_THREAD_DETACHED);
+    // seq_cst store, then seq_cst load of the breaker: pairs with the
+    // requester's seq_cst breaker or then state scan, so either it sees us
+    // DETACHED or we see its WF_BRK_STW and wake it (Dekker).
+    __atomic_store_n(&ts->state, WF_THREAD_DETACHED, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&ts->eval_breaker, __ATOMIC_SEQ_CST) & WF_BRK_STW)
+        wf_stw_notify_detached();
 }
 
 void
 wf_thread_attach(wf_thread *ts)
 {
-    wf_atomic_store_release_u32(&ts->state, WF_THREAD_ATTACHED);
+    for (;;) {
+        uint32_t expected = WF_THREAD_DETACHED;
+        // seq_cst: pairs with the requester's DETACHED -> SUSPENDED CAS;
+        // acquire: the pause's writes happen before we touch the heap.
+        if (__atomic_compare_exchange_n(&ts->state, &expected,
+                                        WF_THREAD_ATTACHED, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
+            return;
+        // SUSPENDED: a pause is in progress; wait until it ends.
+        wf_stw_wait_resumed(ts);
+    }
+}
+
+void
+wf_thread_lock_mutex(wf_thread *ts, pthread_mutex_t *m)
+{
+    if (pthread_mutex_trylock(m) == 0)
+        return;
+    wf_thread_detach(ts);
+    pthread_mutex_lock(m);
+    wf_thread_attach(ts);
 }
 
 int
 wf_brk_handle(wf_thread *ts)
 {
     uint32_t bits = wf_atomic_load_relaxed_u32(&ts->eval_breaker);
+    if (bits & WF_BRK_STW)
+        wf_stw_park(ts);
     if (WF_DEBUG_GC_EVERY_SAFEPOINT)
         bits |= WF_BRK_GC;
     if (bits & WF_BRK_GC) {
         wf_atomic_and_relaxed_u32(&ts->eval_breaker, ~WF_BRK_GC);
-        if (wf_gc_collect(ts) < 0)
+        if (wf_gc_collect_if_needed(ts, WF_DEBUG_GC_EVERY_SAFEPOINT) < 0)
             return -1;
     }
     return 0;

@@ -43,7 +43,9 @@ typedef int (*wf_tracefunc)(wf_value obj, wf_frame *frame, int what,
 
 struct wf_thread {
     // ----- hot: touched by the eval loop -----
-    // W: any thread (atomic or). R: owner, relaxed load at safe points.
+    // WF_BRK_* bits. W: any thread, atomic or/and (the pause requester sets
+    // WF_BRK_STW with seq_cst, pairing with the seq_cst load in
+    // wf_thread_detach). R: owner, relaxed load at safe points.
     uint32_t eval_breaker;
     // Monitoring re-entrancy guard: non-zero while a callback runs.
     // W/R: owner only.
@@ -71,9 +73,14 @@ struct wf_thread {
     // W/R: owner; the collector in a pause.
     wf_value *roots;
     size_t nroots, roots_cap;
-    // Allocation list and counter. W: owner; sweeper in a pause.
+    // Allocation list and counters. W: owner; sweeper in a pause.
+    // R: owner; the collector in a pause.
     wf_obj *alloc_head;
-    size_t alloc_bytes;  // bytes allocated since this thread last reported
+    size_t alloc_bytes;  // bytes allocated since the last collection
+    // Bytes not yet folded into interp->gc_allocated: folded with one
+    // relaxed atomic add per WF_GC_ALLOC_CHUNK, never per allocation, so
+    // allocating threads share no cache line (wf_gc_alloc).
+    size_t alloc_unreported;
     // Retired arrays awaiting the next pause (wf_mem_retire).
     void **retired;
     size_t nretired, retired_cap;
@@ -87,14 +94,36 @@ struct wf_thread {
     wf_value c_profileobj;
 
     // ----- cold -----
-    // WF_THREAD_* attach state. W: owner (attach/detach), pause requester
-    // (DETACHED -> SUSPENDED). R: atomic acquire.
+    // WF_THREAD_* attach state (the park protocol, stw.c):
+    //   ATTACHED -> DETACHED    owner (wf_thread_detach), seq_cst store
+    //   DETACHED -> ATTACHED    owner (wf_thread_attach), seq_cst CAS
+    //   DETACHED -> SUSPENDED   pause requester, seq_cst CAS
+    //   ATTACHED -> SUSPENDED   owner parking at a safe point, under the
+    //                           handshake lock, release store
+    //   SUSPENDED -> DETACHED   pause requester in wf_stw_end, under the
+    //                           handshake lock, release store
+    // R: atomic acquire (or seq_cst) by anyone.
     uint32_t state;
-    uint64_t ident;          // threading.get_ident()
+    // threading.get_ident(). W: at creation, before the thread is linked.
+    // R: plain.
+    uint64_t ident;
+    // W: the OS thread that runs this state, before it first attaches.
+    // R: owner.
     pthread_t os_thread;
     wf_exc_info base_exc_info;
     wf_interp *interp;
-    // Thread list links. W/R: under interp->threads_lock or in a pause.
+    // The threading.Thread object of this thread, or WF_NULL.
+    // W: owner (threading bootstrap). R: owner; the collector in a pause;
+    // threading.enumerate() under the thread-list lock (racy snapshot of a
+    // word-sized value: relaxed atomic accesses).
+    wf_value pyobj;
+    // Opaque state of the threading module (its join handle), or NULL.
+    // W: the creating thread before start. R: owner at exit.
+    void *thread_handle;
+    // Thread list links. W: under interp->threads_lock AND the pause
+    // handshake lock while no pause is in progress (wf_thread_link/unlink).
+    // R: under threads_lock, or by anyone inside a pause (the list is
+    // frozen while the world is stopped).
     wf_thread *next, *prev;
 };
 
@@ -110,18 +139,34 @@ struct wf_interp {
     // Recursion limit for new threads and sys.getrecursionlimit().
     int32_t recursion_limit;
 
-    // Thread list. W/R: under threads_lock, or inside a pause.
+    // Thread list. Joining and leaving take threads_lock and then the
+    // pause handshake lock, and wait while a pause is in progress, so the
+    // list is frozen inside a pause. W: see wf_thread.next.
+    // R: under threads_lock, or inside a pause.
     pthread_mutex_t threads_lock;
     wf_thread *threads;
     wf_thread *main_thread;
+    // Threads on the list. W: with the list. R: relaxed (threading).
+    uint32_t nthreads;
 
-    // Collector. Objects of exited threads are adopted here.
-    // W: under threads_lock or in a pause.
+    // Collector. Objects of exited threads are adopted here: their
+    // allocation lists (one head per exited thread, merged into
+    // orphan_head by the next sweep) and their retired arrays (freed at
+    // the next pause). W: a leaving thread under threads_lock + handshake
+    // lock (no pause in progress); the collector / pause holder inside a
+    // pause. R: same.
     wf_obj *orphan_head;
+    wf_obj **orphan_lists;
+    size_t norphan_lists, orphan_lists_cap;
+    void **orphan_retired;
+    size_t norphan_retired, orphan_retired_cap;
     // Collection threshold in bytes; allocation beyond it since the last
     // collection sets WF_BRK_GC. W: collector in a pause. R: relaxed.
     size_t gc_threshold;
-    size_t gc_allocated;  // relaxed atomic add by allocating threads
+    // Bytes allocated since the last collection, in WF_GC_ALLOC_CHUNK
+    // steps. W: relaxed atomic add by allocating threads; the collector in
+    // a pause. R: relaxed.
+    size_t gc_allocated;
     uint64_t gc_collections;
     size_t gc_live_bytes;
 };
@@ -150,24 +195,53 @@ WF_MUST_CHECK int wf_interp_init(void);
 wf_thread *wf_thread_current(void);
 
 // Create the state for the calling OS thread and link it on the thread
-// list, attached. Returns NULL (nothing set) if out of memory.
+// list, attached. Waits (it is not attached yet, so it blocks nobody)
+// while a pause is in progress. Returns NULL (nothing set) if out of
+// memory. Caller: an OS thread with no state of its own.
 WF_MUST_CHECK wf_thread *wf_thread_new_current(wf_interp *interp);
-// Unlink the calling thread's state; its objects go to the interpreter.
+// Create a state for a thread that [parent] is about to start, linked on
+// the thread list DETACHED, so that [parent] can root the new thread's
+// start values in its root stack before the OS thread exists (a pause
+// then sees it as a blocked thread). The new OS thread calls
+// wf_thread_bind_current. Caller: [parent] attached; may park (a safe
+// point) if a pause is in progress. Returns NULL with MemoryError set.
+WF_MUST_CHECK wf_thread *wf_thread_new_detached(wf_thread *parent);
+// Make [ts] (from wf_thread_new_detached) the calling OS thread's state
+// and attach it (waiting for a pause in progress to end).
+void wf_thread_bind_current(wf_thread *ts);
+// Unlink [ts] from the thread list and free it: its allocation list and
+// retired arrays go to the interpreter (collected by the next pause), its
+// data stack is released. Caller: the owner (attached, no frame running),
+// or [ts]'s creator for a state whose OS thread never started (the creator
+// attached). Waits for a pause in progress to end first. After it
+// returns, the calling OS thread has no state (for the owner).
 void wf_thread_free_current(wf_thread *ts);
+void wf_thread_free_unstarted(wf_thread *creator, wf_thread *ts);
 
 // Leave the attached state around a blocking call (sleep, lock wait, I/O):
-// the thread must not touch the heap until wf_thread_attach. A detached
-// thread costs a pause nothing. Caller: attached, at a point where every
-// live value is rooted. (Structural now; the threads issue makes attach
-// wait for a pause in progress.)
+// the thread must not touch the heap until wf_thread_attach (it may still
+// read the bytes of immutable objects it keeps rooted, as print does). A
+// detached thread costs a pause nothing: the requester holds it SUSPENDED.
+// Caller: attached, at a point where every live value is rooted and the
+// frame's pc/sp are saved (inside a PROTECTed call). Never blocks.
 void wf_thread_detach(wf_thread *ts);
-// Re-enter the attached state after wf_thread_detach.
+// Re-enter the attached state after wf_thread_detach. Blocks while a pause
+// holds this thread SUSPENDED (a detached thread never re-attaches
+// mid-pause). Caller: detached.
 void wf_thread_attach(wf_thread *ts);
+// pthread_mutex_lock([m]) for an attached caller: tries once, else waits
+// detached, so a pause never waits for a thread blocked on [m].
+// Caller: attached, at a safe point (as wf_thread_detach).
+void wf_thread_lock_mutex(wf_thread *ts, pthread_mutex_t *m);
 
-// Called by the eval loop when eval_breaker is non-zero: runs a pending
-// collection, parks for a pause, etc. Returns 0 or -1 with an exception.
+// Called by the eval loop when eval_breaker is non-zero: parks for a
+// pause (WF_BRK_STW), runs a wanted collection (WF_BRK_GC), etc.
+// Returns 0 or -1 with an exception.
 // Caller: attached, at a safe point (frame's sp and pc saved).
 WF_MUST_CHECK int wf_brk_handle(wf_thread *ts);
+
+// Number of threads on the list (threading.active_count). Any thread.
+uint32_t wf_thread_count(wf_interp *interp);
 
 // ===== Root stack =====
 

@@ -302,7 +302,12 @@ test_instr_line_overlays_exactly_the_line_starts(void **state)
             assert_int_equal(wf_instr_tools_at(f, i, WF_EV_LINE),
                              BIT(TOOL_A));
         } else {
-            assert_int_equal(op_at(f, i), d->base[i]);
+            // A jump into a line start whose LINE depends on where control
+            // came from runs as its twin, to record the jump.
+            if (d->lflags[i] & WF_INSTR_LINE_FEEDS)
+                assert_int_equal(op_at(f, i), wf_op_twin[d->base[i]]);
+            else
+                assert_int_equal(op_at(f, i), d->base[i]);
             assert_int_equal(wf_instr_tools_at(f, i, WF_EV_LINE), 0);
         }
     }

@@ -1,0 +1,55 @@
+// runtime/legacy/frameobj.h -- the layout of Python frame objects
+// (wf_frameobj), shared by runtime/frame.c, which creates them and answers
+// their attributes, and the legacy tracing adapters, which read f_trace,
+// f_trace_lines and f_trace_opcodes on every event without a call.
+// A frame object exists only once something asked for it
+// (sys._getframe, a Python-level trace function's `call` event, f_back):
+// a frame without one has no f_trace (ARCHITECTURE "Legacy tracing").
+#ifndef WF_RUNTIME_LEGACY_FRAMEOBJ_H
+#define WF_RUNTIME_LEGACY_FRAMEOBJ_H
+#ifndef WF_INTERNAL
+#  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
+#endif
+
+#include "../frame.h"
+
+// The Python frame object. Live while [frame] is set; afterwards the
+// snapshot fields answer. All fields: W/R: the owning thread (a frame object
+// is only ever handed to code running on the frame's thread, or read once
+// the frame completed); the collector in a pause.
+typedef struct wf_frameobj {
+    wf_obj ob;
+    wf_frame *frame;   // live frame, or NULL once it completed
+    wf_value gen;      // generator owning [frame] (keeps it alive) or WF_NULL
+    wf_value code;     // snapshot (also set while live)
+    wf_value globals;  // snapshot (also set while live)
+    wf_value back;     // snapshot: frame object of the caller, or WF_NULL
+    wf_value locals;   // snapshot dict, or WF_NULL
+    int32_t lineno;    // snapshot line
+    int32_t lasti;     // snapshot f_lasti
+    // ----- legacy tracing (runtime/legacy) -----
+    // f_trace: the local trace function, WF_NONE when unset.
+    wf_value trace;
+    // CPython's PyFrameObject.f_lineno: the line of the `line` event being
+    // delivered (set around the callback only), 0 otherwise, when
+    // f_lineno is computed from the frame's last instruction.
+    int32_t line_now;
+    // The line of the instruction that last raised into a handler that
+    // saved its offset (a cleanup handler's "lasti"), or 0: the line this
+    // frame reports if it unwinds from a line-less RERAISE, as CPython's
+    // RERAISE restores the frame's lasti (runtime/legacy/trace.c).
+    int32_t raise_line;
+    bool trace_lines;    // f_trace_lines, True by default
+    bool trace_opcodes;  // f_trace_opcodes, False by default
+} wf_frameobj;
+
+// The frame object of [f] if one was materialised, else NULL. Never
+// allocates (the adapters' fast path: no f_trace without a frame object).
+static inline wf_frameobj *
+wf_frameobj_of(const wf_frame *f)
+{
+    return f->frameobj != WF_NULL ? (wf_frameobj *)wf_val_as_obj(f->frameobj)
+                                  : NULL;
+}
+
+#endif

@@ -1,0 +1,415 @@
+// runtime/legacy/trace.c -- sys.settrace as adapters over monitoring tool
+// 7 (wf_ltrace_*).
+// Owns tool 7's callbacks: each turns one PEP 669 event back into a legacy
+// `call`, `line`, `return`, `exception` or `opcode` for the calling
+// thread's trace slot, exactly as CPython 3.12+'s legacy_tracing.c; and
+// the trampoline that runs a Python-level trace function with CPython's
+// f_trace rules (sysmodule.c trace_trampoline). There is no second
+// dispatch loop: events reach these adapters only through the fire layer,
+// and only on threads whose slot is set (the thread's interest mask).
+#include "legacy.h"
+
+#include "../error.h"
+#include "frameobj.h"
+#include "slots.h"
+
+#if WEFT_MONITORING
+#  include "../monitor/monitor.h"
+#endif
+
+static const wf_lslot_spec trace_spec;
+
+// ===== The Python-level trace function =====
+
+// Call Python trace function [callback](frame, event, arg).
+static wf_value
+call_python(wf_thread *ts, wf_value callback, wf_value fobj, int what,
+            wf_value arg)
+{
+    wf_value args[3] = {fobj, wf_lslot_what_str(what), arg};
+    return wf_obj_call(ts, callback, args, 3, WF_NULL);
+}
+
+// Same as CPython (sysmodule.c trace_trampoline): `call` goes to the
+// global function, every other event to the frame's f_trace; the result
+// becomes f_trace unless it is None; a raise clears f_trace and the
+// thread's trace function and propagates. A frame never materialised has
+// no f_trace: local events skip it without allocating.
+int
+wf_ltrace_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
+{
+    wf_thread *ts = wf_thread_current();
+    wf_value callback = obj;
+    if (what != WF_TRACE_CALL) {
+        const wf_frameobj *fo = wf_frameobj_of(f);
+        if (fo == NULL || fo->trace == WF_NONE)
+            return 0;
+        callback = fo->trace;
+    }
+    wf_value fobj = wf_frame_get_object(ts, f);
+    if (fobj == WF_NULL)
+        return -1;
+    wf_value res = call_python(ts, callback, fobj, what, arg);
+    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(fobj);
+    if (res == WF_NULL) {
+        wf_lslot_clear_after_error(ts, &trace_spec);
+        fo->trace = WF_NONE;
+        return -1;
+    }
+    if (res != WF_NONE)
+        fo->trace = res;
+    return 0;
+}
+
+// ===== Setting and reading the slot =====
+
+int
+wf_ltrace_set_c(wf_thread *ts, wf_tracefunc fn, wf_value obj,
+                bool all_threads)
+{
+    return wf_lslot_set(ts, &trace_spec, fn, obj, all_threads);
+}
+
+int
+wf_ltrace_settrace(wf_thread *ts, wf_value func)
+{
+    if (func == WF_NONE)
+        return wf_ltrace_set_c(ts, NULL, WF_NULL, false);
+    return wf_ltrace_set_c(ts, wf_ltrace_trampoline, func, false);
+}
+
+int
+wf_ltrace_settrace_all_threads(wf_thread *ts, wf_value func)
+{
+    if (func == WF_NONE)
+        return wf_ltrace_set_c(ts, NULL, WF_NULL, true);
+    return wf_ltrace_set_c(ts, wf_ltrace_trampoline, func, true);
+}
+
+wf_value
+wf_ltrace_gettrace(wf_thread *ts)
+{
+    return ts->c_tracefunc != NULL && ts->c_traceobj != WF_NULL
+               ? ts->c_traceobj
+               : WF_NONE;
+}
+
+int
+wf_ltrace_what_event(void)
+{
+    return wf_lslot_what_event();
+}
+
+wf_frame *
+wf_ltrace_what_frame(void)
+{
+    return wf_lslot_what_frame();
+}
+
+#if WEFT_MONITORING
+
+int
+wf_ltrace_set_opcode_trace(wf_thread *ts, wf_code *co, bool enable)
+{
+    wf_mon_lock(ts);
+    int rc = wf_lslot_opcode_trace_locked(ts, co, enable);
+    wf_mon_unlock(ts);
+    return rc;
+}
+
+// ===== Adapters (tool 7's callbacks) =====
+// Each is a builtin the fire layer calls with PEP 669's arguments, on the
+// thread where the event happened; ts->frame is the frame it happened in.
+
+static wf_value
+missing_frame(wf_thread *ts)
+{
+    return wf_err_format(ts, &wf_exc_SystemError,
+                         "Missing frame when calling trace function.");
+}
+
+// call_trace_func: deliver [what]/[arg] for event [ev] of the current
+// frame to the thread's trace slot.
+static wf_value
+call_trace_func(wf_thread *ts, int ev, int what, wf_value arg)
+{
+    if (ts->c_tracefunc == NULL)
+        return WF_NONE;
+    wf_frame *f = ts->frame;
+    if (f == NULL)
+        return missing_frame(ts);
+    wf_frameobj *fo = wf_frameobj_of(f);
+    // CPython 3.14: a frame that asked for opcodes gets them from its
+    // next trace event on, even if it set f_trace_opcodes before f_trace.
+    if (fo != NULL && fo->trace_opcodes &&
+        wf_ltrace_set_opcode_trace(ts, f->code, true) < 0)
+        return WF_NULL;
+    int err = wf_lslot_call(ts, ts->c_tracefunc, ts->c_traceobj, f, what,
+                            arg, ev);
+    if ((fo = wf_frameobj_of(f)) != NULL)
+        fo->line_now = 0;
+    return err < 0 ? WF_NULL : WF_NONE;
+}
+
+// trace_line: a `line` event for [line] of frame [f].
+static wf_value
+trace_line(wf_thread *ts, wf_frame *f, int32_t line, int ev)
+{
+    wf_frameobj *fo = wf_frameobj_of(f);
+    if (fo != NULL && !fo->trace_lines)
+        return WF_NONE;
+    if (line < 0)
+        return WF_NONE;
+    // Fast path of the Python-level bridge: no frame object, no f_trace,
+    // nothing to call (ARCHITECTURE: never materialised for `line`).
+    if (fo == NULL && ts->c_tracefunc == wf_ltrace_trampoline)
+        return WF_NONE;
+    if (fo != NULL)
+        fo->line_now = line;
+    int err = wf_lslot_call(ts, ts->c_tracefunc, ts->c_traceobj, f,
+                            WF_TRACE_LINE, WF_NONE, ev);
+    if ((fo = wf_frameobj_of(f)) != NULL)
+        fo->line_now = 0;
+    return err < 0 ? WF_NULL : WF_NONE;
+}
+
+static wf_value
+sys_trace_start(wf_thread *ts, const wf_value *args, size_t nargs,
+                wf_value kwnames)
+{
+    (void)args, (void)nargs, (void)kwnames;
+    return call_trace_func(ts, WF_EV_PY_START, WF_TRACE_CALL, WF_NONE);
+}
+
+static wf_value
+sys_trace_resume(wf_thread *ts, const wf_value *args, size_t nargs,
+                 wf_value kwnames)
+{
+    (void)args, (void)nargs, (void)kwnames;
+    return call_trace_func(ts, WF_EV_PY_RESUME, WF_TRACE_CALL, WF_NONE);
+}
+
+static wf_value
+sys_trace_throw(wf_thread *ts, const wf_value *args, size_t nargs,
+                wf_value kwnames)
+{
+    (void)args, (void)nargs, (void)kwnames;
+    return call_trace_func(ts, WF_EV_PY_THROW, WF_TRACE_CALL, WF_NONE);
+}
+
+static wf_value
+sys_trace_return(wf_thread *ts, const wf_value *args, size_t nargs,
+                 wf_value kwnames)
+{
+    (void)kwnames;
+    return call_trace_func(ts, WF_EV_PY_RETURN, WF_TRACE_RETURN,
+                           nargs >= 3 ? args[2] : WF_NONE);
+}
+
+static wf_value
+sys_trace_yield(wf_thread *ts, const wf_value *args, size_t nargs,
+                wf_value kwnames)
+{
+    (void)kwnames;
+    return call_trace_func(ts, WF_EV_PY_YIELD, WF_TRACE_RETURN,
+                           nargs >= 3 ? args[2] : WF_NONE);
+}
+
+static wf_value
+sys_trace_unwind(wf_thread *ts, const wf_value *args, size_t nargs,
+                 wf_value kwnames)
+{
+    (void)kwnames;
+    wf_frameobj *fo = ts->frame != NULL ? wf_frameobj_of(ts->frame) : NULL;
+    if (fo != NULL && ts->c_tracefunc != NULL)
+        fo->line_now = wf_lslot_unwind_line(ts->frame,
+                                            nargs >= 3 ? args[2] : WF_NULL);
+    return call_trace_func(ts, WF_EV_PY_UNWIND, WF_TRACE_RETURN, WF_NONE);
+}
+
+// RAISE and STOP_ITERATION: `exception` with (type, value, traceback).
+static wf_value
+trace_exception(wf_thread *ts, int ev, const wf_value *args, size_t nargs)
+{
+    if (ts->c_tracefunc == NULL)
+        return WF_NONE;
+    if (nargs < 3 || !wf_val_is_obj(args[2]))
+        return wf_err_format(ts, &wf_exc_SystemError,
+                             "exception event without an exception");
+    wf_value exc = args[2];
+    wf_value tb = WF_NONE;
+    if (wf_val_type(exc)->flags & WF_TPF_EXCEPTION) {
+        tb = ((wf_exc *)wf_val_as_obj(exc))->traceback;
+        if (tb == WF_NULL)
+            tb = WF_NONE;
+    }
+    wf_value triple = wf_tuple_pack(ts, 3, wf_val_from_obj(wf_val_type(exc)),
+                                    exc, tb);
+    if (triple == WF_NULL)
+        return WF_NULL;
+    return call_trace_func(ts, ev, WF_TRACE_EXCEPTION, triple);
+}
+
+static wf_value
+sys_trace_raise(wf_thread *ts, const wf_value *args, size_t nargs,
+                wf_value kwnames)
+{
+    (void)kwnames;
+    return trace_exception(ts, WF_EV_RAISE, args, nargs);
+}
+
+static wf_value
+sys_trace_stop_iteration(wf_thread *ts, const wf_value *args, size_t nargs,
+                         wf_value kwnames)
+{
+    (void)kwnames;
+    return trace_exception(ts, WF_EV_STOP_ITERATION, args, nargs);
+}
+
+// EXCEPTION_HANDLED (not a legacy event: nothing is called). A handler
+// that saved the raising offset (a cleanup handler, which ends in
+// RERAISE 1) has it just under the exception: remember its line on the
+// frame object, for the `return` event if the frame unwinds from there.
+static wf_value
+sys_trace_handled(wf_thread *ts, const wf_value *args, size_t nargs,
+                  wf_value kwnames)
+{
+    (void)kwnames;
+    wf_frame *f = ts->frame;
+    wf_frameobj *fo = f != NULL ? wf_frameobj_of(f) : NULL;
+    if (ts->c_tracefunc == NULL || fo == NULL || nargs < 2 ||
+        !wf_val_is_int(args[1]))
+        return WF_NONE;
+    const wf_code *co = f->code;
+    uint32_t target = (uint32_t)(wf_val_as_int(args[1]) / 2);
+    for (uint32_t i = 0; i < co->nexc; i++) {
+        const wf_exc_entry *h = &co->exctable[i];
+        if (h->target != target || !h->lasti)
+            continue;
+        // Handler entry: [... lasti exc], both below the saved sp.
+        if (f->sp - wf_frame_stack_base(f) >= (ptrdiff_t)h->depth + 2 &&
+            wf_val_is_int(f->sp[-2])) {
+            int32_t line = wf_code_line(
+                co, (uint32_t)(wf_val_as_int(f->sp[-2]) / 2));
+            fo->raise_line = line > 0 ? line : 0;
+        }
+        break;
+    }
+    return WF_NONE;
+}
+
+static wf_value
+sys_trace_line(wf_thread *ts, const wf_value *args, size_t nargs,
+               wf_value kwnames)
+{
+    (void)kwnames;
+    if (ts->c_tracefunc == NULL)
+        return WF_NONE;
+    wf_frame *f = ts->frame;
+    if (f == NULL)
+        return missing_frame(ts);
+    int32_t line = nargs >= 2 && wf_val_is_int(args[1])
+                       ? (int32_t)wf_val_as_int(args[1])
+                       : WF_NO_LINE;
+    return trace_line(ts, f, line, WF_EV_LINE);
+}
+
+// Same as CPython: settrace reports a `line` event for every backward
+// jump, even one that stays on its line (a loop on one line); any other
+// jump is left to the target's LINE event, so the JUMP callback disables
+// itself there for good.
+static wf_value
+sys_trace_jump(wf_thread *ts, const wf_value *args, size_t nargs,
+               wf_value kwnames)
+{
+    (void)kwnames;
+    if (ts->c_tracefunc == NULL)
+        return WF_NONE;
+    if (nargs < 3 || !wf_val_is(args[0], &wf_code_type) ||
+        !wf_val_is_int(args[1]) || !wf_val_is_int(args[2]))
+        return wf_err_format(ts, &wf_exc_SystemError,
+                             "bad arguments to the JUMP adapter");
+    const wf_code *co = (const wf_code *)wf_val_as_obj(args[0]);
+    int64_t from = wf_val_as_int(args[1]) / 2, to = wf_val_as_int(args[2]) / 2;
+    if (to > from)
+        return WF_MON_DISABLE;  // forward
+    int32_t to_line = wf_code_line(co, (uint32_t)to);
+    if (to_line != wf_code_line(co, (uint32_t)from))
+        return WF_MON_DISABLE;  // the target's LINE event reports it
+    wf_frame *f = ts->frame;
+    if (f == NULL)
+        return missing_frame(ts);
+    return trace_line(ts, f, to_line, WF_EV_JUMP);
+}
+
+static wf_value
+sys_trace_instruction(wf_thread *ts, const wf_value *args, size_t nargs,
+                      wf_value kwnames)
+{
+    (void)args, (void)nargs, (void)kwnames;
+    wf_frame *f = ts->frame;
+    if (f == NULL)
+        return missing_frame(ts);
+    wf_frameobj *fo = wf_frameobj_of(f);
+    if (ts->c_tracefunc == NULL || fo == NULL || !fo->trace_opcodes) {
+        // Same as CPython 3.14: nobody here wants opcodes any more.
+        if (wf_ltrace_set_opcode_trace(ts, f->code, false) < 0)
+            return WF_NULL;
+        return WF_NONE;
+    }
+    int err = wf_lslot_call(ts, ts->c_tracefunc, ts->c_traceobj, f,
+                            WF_TRACE_OPCODE, WF_NONE, WF_EV_INSTRUCTION);
+    if ((fo = wf_frameobj_of(f)) != NULL)
+        fo->line_now = 0;
+    return err < 0 ? WF_NULL : WF_NONE;
+}
+
+static const wf_lslot_cb trace_cbs[] = {
+    {WF_EV_PY_START, "sys_trace_start", sys_trace_start},
+    {WF_EV_PY_RESUME, "sys_trace_resume", sys_trace_resume},
+    {WF_EV_PY_THROW, "sys_trace_throw", sys_trace_throw},
+    {WF_EV_PY_RETURN, "sys_trace_return", sys_trace_return},
+    {WF_EV_PY_YIELD, "sys_trace_yield", sys_trace_yield},
+    {WF_EV_RAISE, "sys_trace_exception", sys_trace_raise},
+    {WF_EV_STOP_ITERATION, "sys_trace_exception", sys_trace_stop_iteration},
+    {WF_EV_LINE, "sys_trace_line", sys_trace_line},
+    {WF_EV_PY_UNWIND, "sys_trace_unwind", sys_trace_unwind},
+    {WF_EV_JUMP, "sys_trace_jump", sys_trace_jump},
+    {WF_EV_INSTRUCTION, "sys_trace_instruction", sys_trace_instruction},
+    {WF_EV_EXCEPTION_HANDLED, "sys_trace_handled", sys_trace_handled},
+};
+
+// Same set as CPython 3.14's setup_tracing (INSTRUCTION is per code, set
+// by f_trace_opcodes), plus EXCEPTION_HANDLED, which reports nothing but
+// lets a frame unwinding from a cleanup handler show CPython's line.
+#define TRACE_EVENTS                                                       \
+    (WF_EVMASK(WF_EV_PY_START) | WF_EVMASK(WF_EV_PY_RESUME) |              \
+     WF_EVMASK(WF_EV_PY_RETURN) | WF_EVMASK(WF_EV_PY_YIELD) |              \
+     WF_EVMASK(WF_EV_RAISE) | WF_EVMASK(WF_EV_LINE) |                      \
+     WF_EVMASK(WF_EV_JUMP) | WF_EVMASK(WF_EV_PY_UNWIND) |                  \
+     WF_EVMASK(WF_EV_PY_THROW) | WF_EVMASK(WF_EV_STOP_ITERATION) |        \
+     WF_EVMASK(WF_EV_EXCEPTION_HANDLED))
+
+static const wf_lslot_spec trace_spec = {
+    .tool = WF_TOOL_SYS_TRACE,
+    .events = TRACE_EVENTS,
+    .cbs = trace_cbs,
+    .ncbs = sizeof trace_cbs / sizeof trace_cbs[0],
+};
+
+#undef TRACE_EVENTS
+
+#else  // !WEFT_MONITORING
+
+int
+wf_ltrace_set_opcode_trace(wf_thread *ts, wf_code *co, bool enable)
+{
+    (void)ts, (void)co, (void)enable;
+    return 0;  // nothing delivers opcodes in this build
+}
+
+static const wf_lslot_spec trace_spec = {
+    .tool = WF_TOOL_SYS_TRACE,
+};
+
+#endif  // WEFT_MONITORING
