@@ -109,6 +109,11 @@ WEFT_API weft_status weft_runtime_new(weft_runtime **out);
 // Caller: the thread that created [rt]; no Weft code may run concurrently.
 WEFT_API void weft_runtime_free(weft_runtime *rt);
 
+// The live runtime of this process, or NULL if none exists (for code that
+// runs inside a script, such as a C tool installed from a builtin module).
+// Any thread. Never fails.
+WEFT_API weft_runtime *weft_runtime_current(void);
+
 // Set sys.argv to the [argc] strings of [argv] (copied; the caller keeps
 // ownership). As CPython: argv[0] is the script path, or "-c" for code
 // given on the command line; argc may be 0 (sys.argv becomes ['']).

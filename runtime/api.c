@@ -19,6 +19,7 @@
 #include "frame.h"
 #include "gen.h"
 #include "sysmodule.h"
+#include "weftmod.h"
 #include "threads/stw.h"
 #include "threads/thread.h"
 #include "threads/threadingmod.h"
@@ -42,9 +43,16 @@ start_up(wf_thread *ts)
         wf_gen_init_type(ts) < 0 ||
         wf_frame_init_type(ts) < 0 ||
         wf_classbuild_init(ts) < 0 ||
-        wf_sys_register(ts) < 0)
+        wf_sys_register(ts) < 0 ||
+        wf_weftmod_register() < 0)
         return WEFT_ENOMEM;
     return WEFT_OK;
+}
+
+weft_runtime *
+weft_runtime_current(void)
+{
+    return live_runtime;
 }
 
 weft_status
