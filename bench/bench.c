@@ -42,7 +42,7 @@
 #endif
 
 #define MAX_WORDS    32  // words in a --weft / --python command
-#define MAX_CONFIGS  16  // interpreters x modes timed in one run
+#define MAX_CONFIGS  64  // interpreters x modes timed in one run
 #define MAX_RUNS     1000
 #define MAX_THREAD_COUNTS 8  // --threads 1,2,...
 #define LINE_MAX_LEN 256  // longest stdout line kept (checksum lines)
@@ -66,21 +66,24 @@ static const workload workloads[] = {
 // A mode is a tracing configuration: Weft-Python source run in the same
 // process just before the workload (prepended to a copy of the script, so
 // it works unchanged under CPython). NULL prelude: the script runs as is.
-// Later issues add monitoring-idle, line-callback, settrace and setprofile
-// (STYLE 10.5); ratios are then reported against "untraced", which must
-// stay first.
+// Ratios are reported against "untraced" (STYLE 10.5), which must stay
+// first, run in as many threads as the mode.
+
+// What a CPython must have to run a mode's prelude (modes.def), in
+// increasing order; the harness probes the CPython once (cpython_probe).
+enum { NEED_ANY, NEED_MON, NEED_MON314, NEED_WEFT };
+
 typedef struct mode {
     const char *name;
     const char *what;
     const char *prelude;
-    // Only under Weft (it uses a Weft-only hook, or CPython lacks the API):
-    // CPython is not timed for this mode.
-    bool weft_only;
+    int needs;      // NEED_*: CPython is timed only if its level reaches it
+    bool threaded;  // run in options.mode_threads threads
 } mode;
 
 static const mode modes[] = {
-#define WF_BENCH_MODE(name, weft_only, what, prelude) \
-    {#name, what, prelude, weft_only},
+#define WF_BENCH_MODE(name, cpython, threaded, what, prelude) \
+    {#name, what, prelude, NEED_##cpython, threaded},
 #include "modes.def"
 };
 #define N_MODES (sizeof modes / sizeof modes[0])
@@ -94,11 +97,14 @@ typedef struct command {
     char *text;  // as given, for the report
 } command;
 
+// Which interpreter a configuration runs.
+enum { CFG_WEFT, CFG_CPYTHON, CFG_COMPARE };
+
 // One timed configuration: an interpreter running the workload under a
-// mode with [threads] threads. Thread scaling (a workload run in K threads,
-// K passed as sys.argv[2]) plugs in here; every configuration is 1 today.
+// mode with [threads] threads (0: on the main thread, no sys.argv[2]).
 typedef struct config {
-    const char *label;  // "weft" or "cpython"
+    const char *label;  // "weft", "cpython" or "compare"
+    int kind;           // CFG_*
     const command *cmd;
     const mode *mode;
     int threads;
@@ -108,7 +114,8 @@ typedef struct config {
 
 typedef struct options {
     command weft;
-    command python;  // nwords == 0: no CPython comparison
+    command python;   // nwords == 0: no CPython comparison
+    command compare;  // --compare-weft: nwords == 0 when not given
     int runs;
     long n;  // 0: each workload's default_n
     double timeout_s;
@@ -120,6 +127,7 @@ typedef struct options {
     bool any_selected;
     bool mode_selected[N_MODES];
     bool any_mode;
+    int mode_threads;  // K for the threaded modes (--mode-threads)
     // Thread scaling (--threads): thread counts to time, ascending.
     int thread_counts[MAX_THREAD_COUNTS];
     int nthread_counts;
@@ -136,11 +144,23 @@ usage(FILE *f)
         "\n"
         "  --list              list workloads and modes, then exit\n"
         "  --workload NAME     run only NAME (repeatable; NAME,NAME ok)\n"
-        "  --mode NAME         tracing mode (repeatable; default untraced)\n"
+        "  --mode NAME         tracing mode (repeatable; NAME,NAME ok;\n"
+        "                      'all' = every mode; default untraced only).\n"
+        "                      Each mode is timed interleaved with\n"
+        "                      'untraced' and reported as a ratio to it,\n"
+        "                      for Weft and for the --python CPython;\n"
+        "                      modes the CPython lacks (sys.monitoring is\n"
+        "                      3.12+, BRANCH_LEFT 3.14+, _weft C hooks)\n"
+        "                      are skipped for it with a note\n"
+        "  --mode-threads K    threads for the *_all modes (default 4)\n"
         "  --runs N            timed runs per configuration (default 5)\n"
         "  --n N               workload size instead of its default\n"
         "  --python CMD        also time CPython, e.g. --python python3.14\n"
         "  --weft CMD          command for Weft (default: this weft, 'run')\n"
+        "  --compare-weft CMD  also time another Weft untraced, interleaved,\n"
+        "                      e.g. a WEFT_MONITORING=OFF build:\n"
+        "                      --compare-weft '/tmp/bm-off/weft run';\n"
+        "                      prints weft/compare (the cost of support)\n"
         "  --json FILE         append the JSON lines to FILE, not stdout\n"
         "  --dir DIR           workload scripts directory\n"
         "  --timeout SECONDS   per child process (default 300)\n"
@@ -185,10 +205,11 @@ find_workload(const char *name, size_t len)
 }
 
 static int
-find_mode(const char *name)
+find_mode(const char *name, size_t len)
 {
     for (size_t i = 0; i < N_MODES; i++)
-        if (strcmp(modes[i].name, name) == 0)
+        if (strlen(modes[i].name) == len &&
+            strncmp(modes[i].name, name, len) == 0)
             return (int)i;
     return -1;
 }
@@ -263,8 +284,10 @@ parse_options(int argc, char **argv, options *o)
         memcpy(name, arg, nlen);
         name[nlen] = '\0';
         static const char *const valued[] = {
-            "--workload", "--mode", "--runs", "--n",  "--timeout",
-            "--python",   "--weft", "--json", "--dir", "--threads"};
+            "--workload", "--mode",         "--runs", "--n",
+            "--timeout",  "--python",       "--weft", "--json",
+            "--dir",      "--threads",      "--compare-weft",
+            "--mode-threads"};
         size_t k = 0;
         while (k < sizeof valued / sizeof valued[0] &&
                strcmp(name, valued[k]) != 0)
@@ -298,16 +321,31 @@ parse_options(int argc, char **argv, options *o)
                 p += len + (p[len] == ',');
             }
         } else if (strcmp(name, "--mode") == 0) {
-            int m = find_mode(val);
-            if (m < 0) {
-                fprintf(stderr,
-                        "weft bench: no mode '%s' "
-                        "(see weft bench --list)\n",
-                        val);
+            for (const char *p = val; *p != '\0';) {
+                size_t len = strcspn(p, ",");
+                if (len == 3 && strncmp(p, "all", 3) == 0) {
+                    for (size_t m = 0; m < N_MODES; m++)
+                        o->mode_selected[m] = true;
+                } else {
+                    int m = find_mode(p, len);
+                    if (m < 0) {
+                        fprintf(stderr,
+                                "weft bench: no mode '%.*s' "
+                                "(see weft bench --list)\n",
+                                (int)len, p);
+                        return 2;
+                    }
+                    o->mode_selected[m] = true;
+                }
+                o->any_mode = true;
+                p += len + (p[len] == ',');
+            }
+        } else if (strcmp(name, "--mode-threads") == 0) {
+            if (!parse_long(val, 1, 1024, &v)) {
+                fprintf(stderr, "weft bench: --mode-threads wants 1..1024\n");
                 return 2;
             }
-            o->mode_selected[m] = true;
-            o->any_mode = true;
+            o->mode_threads = (int)v;
         } else if (strcmp(name, "--runs") == 0) {
             if (!parse_long(val, 1, MAX_RUNS, &v)) {
                 fprintf(stderr, "weft bench: --runs wants 1..%d\n", MAX_RUNS);
@@ -326,8 +364,11 @@ parse_options(int argc, char **argv, options *o)
             }
             o->timeout_s = (double)v;
         } else if (strcmp(name, "--python") == 0 ||
-                   strcmp(name, "--weft") == 0) {
-            command *c = name[2] == 'p' ? &o->python : &o->weft;
+                   strcmp(name, "--weft") == 0 ||
+                   strcmp(name, "--compare-weft") == 0) {
+            command *c = name[2] == 'p'   ? &o->python
+                         : name[2] == 'c' ? &o->compare
+                                          : &o->weft;
             if (command_parse(c, val) != 0) {
                 fprintf(stderr, "weft bench: bad %s command '%s'\n", name, val);
                 return 2;
@@ -614,32 +655,8 @@ typedef struct environment {
 } environment;
 
 static void
-json_line(FILE *f, const environment *env, const workload *w, long n,
-          const mode *m, const config *weft, const config *cpy,
-          const config *baseline, int runs)
+json_env(FILE *f, const environment *env)
 {
-    double wm = median(weft->ms, weft->nruns);
-    fprintf(f, "{\"bench\":\"weft\",\"workload\":");
-    json_string(f, w->name);
-    fprintf(f, ",\"kind\":");
-    json_string(f, w->kind);
-    fprintf(f, ",\"mode\":");
-    json_string(f, m->name);
-    fprintf(f, ",\"n\":%ld,\"threads\":%d,\"runs\":%d,\"weft_ms\":%.3f", n,
-            weft->threads, runs, wm);
-    fprintf(f, ",\"weft_runs_ms\":[");
-    for (int i = 0; i < weft->nruns; i++)
-        fprintf(f, "%s%.3f", i ? "," : "", weft->ms[i]);
-    fprintf(f, "]");
-    if (baseline != NULL && baseline != weft)
-        fprintf(f, ",\"vs_untraced\":%.4f",
-                wm / median(baseline->ms, baseline->nruns));
-    if (cpy != NULL) {
-        double cm = median(cpy->ms, cpy->nruns);
-        fprintf(f, ",\"cpython\":");
-        json_string(f, cpy->cmd->text);
-        fprintf(f, ",\"cpython_ms\":%.3f,\"ratio\":%.4f", cm, wm / cm);
-    }
     fprintf(f, ",\"commit\":");
     json_string(f, env->commit);
     fprintf(f, ",\"build_type\":");
@@ -654,26 +671,117 @@ json_line(FILE *f, const environment *env, const workload *w, long n,
     fprintf(f, "}\n");
 }
 
+static void
+json_runs(FILE *f, const char *key, const config *c)
+{
+    fprintf(f, ",\"%s\":[", key);
+    for (int i = 0; i < c->nruns; i++)
+        fprintf(f, "%s%.3f", i ? "," : "", c->ms[i]);
+    fprintf(f, "]");
+}
+
+// One JSON line for mode [weft]->mode: Weft's median and its ratio to
+// Weft's untraced run [wbase], and the same for CPython ([cpy], [cbase];
+// NULL when not timed: [cpy_skip] then says why, or NULL for "no
+// --python").
+static void
+json_line(FILE *f, const environment *env, const workload *w, long n,
+          const config *weft, const config *wbase, const config *cpy,
+          const config *cbase, const char *cpy_skip, int runs)
+{
+    double wm = median(weft->ms, weft->nruns);
+    fprintf(f, "{\"bench\":\"weft\",\"workload\":");
+    json_string(f, w->name);
+    fprintf(f, ",\"kind\":");
+    json_string(f, w->kind);
+    fprintf(f, ",\"mode\":");
+    json_string(f, weft->mode->name);
+    fprintf(f, ",\"n\":%ld,\"threads\":%d,\"runs\":%d,\"weft_ms\":%.3f", n,
+            weft->threads, runs, wm);
+    json_runs(f, "weft_runs_ms", weft);
+    if (wbase != NULL)
+        fprintf(f, ",\"vs_untraced\":%.4f",
+                wm / median(wbase->ms, wbase->nruns));
+    if (cpy != NULL) {
+        double cm = median(cpy->ms, cpy->nruns);
+        fprintf(f, ",\"cpython\":");
+        json_string(f, cpy->cmd->text);
+        fprintf(f, ",\"cpython_ms\":%.3f,\"ratio\":%.4f", cm, wm / cm);
+        json_runs(f, "cpython_runs_ms", cpy);
+        if (cbase != NULL)
+            fprintf(f, ",\"cpython_vs_untraced\":%.4f",
+                    cm / median(cbase->ms, cbase->nruns));
+    } else if (cpy_skip != NULL) {
+        fprintf(f, ",\"cpython_skipped\":");
+        json_string(f, cpy_skip);
+    }
+    json_env(f, env);
+}
+
+// The JSON line of --compare-weft: untraced Weft against the other build.
+static void
+json_compare(FILE *f, const environment *env, const workload *w, long n,
+             const config *weft, const config *cmp, int runs)
+{
+    double wm = median(weft->ms, weft->nruns);
+    double cm = median(cmp->ms, cmp->nruns);
+    fprintf(f, "{\"bench\":\"weft-compare\",\"workload\":");
+    json_string(f, w->name);
+    fprintf(f, ",\"mode\":");
+    json_string(f, weft->mode->name);
+    fprintf(f, ",\"n\":%ld,\"threads\":%d,\"runs\":%d,\"weft_ms\":%.3f",
+            n, weft->threads, runs, wm);
+    json_runs(f, "weft_runs_ms", weft);
+    fprintf(f, ",\"compare\":");
+    json_string(f, cmp->cmd->text);
+    fprintf(f, ",\"compare_ms\":%.3f,\"weft_vs_compare\":%.4f", cm, wm / cm);
+    json_runs(f, "compare_runs_ms", cmp);
+    json_env(f, env);
+}
+
 // ===== Running a workload =====
 
-// Validate then time workload [w] under [configs] (weft/cpython pairs, one
-// pair per selected mode, untraced first when selected). Fills each
-// config's ms[]. Returns 0, or -1 after printing why the workload failed.
+// Fill [argv] with [cmd]'s words, [script], [nbuf] and, for a threaded
+// configuration, its thread count in [kbuf].
+static void
+build_argv(char **argv, const config *c, char *script, char *nbuf,
+           char *kbuf, size_t kbuf_size)
+{
+    const command *cmd = c->cmd;
+    memcpy(argv, cmd->words, (size_t)cmd->nwords * sizeof argv[0]);
+    int i = cmd->nwords;
+    argv[i++] = script;
+    argv[i++] = nbuf;
+    if (c->threads > 0) {
+        snprintf(kbuf, kbuf_size, "%d", c->threads);
+        argv[i++] = kbuf;
+    }
+    argv[i] = NULL;
+}
+
+// Validate then time workload [w] under [configs] (untraced first). Fills
+// each config's ms[]. Returns 0, or -1 after printing why the workload
+// failed.
 static int
 bench_workload(const options *o, const workload *w, long n, config *configs,
                int nconfigs)
 {
     char *scripts[MAX_CONFIGS] = {0};
     bool temps[MAX_CONFIGS] = {0};
-    char nbuf[32];
+    char nbuf[32], kbuf[16];
     int rc = -1;
     snprintf(nbuf, sizeof nbuf, "%ld", n);
 
     for (int c = 0; c < nconfigs; c++) {
-        scripts[c] = prepare_script(o, w, configs[c].mode, &temps[c]);
+        configs[c].nruns = 0;
+        // One script per mode: configurations of the same mode share it.
+        for (int d = 0; d < c && scripts[c] == NULL; d++)
+            if (configs[d].mode == configs[c].mode)
+                scripts[c] = strdup(scripts[d]);
+        if (scripts[c] == NULL)
+            scripts[c] = prepare_script(o, w, configs[c].mode, &temps[c]);
         if (scripts[c] == NULL)
             goto done;
-        configs[c].nruns = 0;
     }
 
     // Validate (this is also each configuration's warm-up run): every
@@ -683,11 +791,8 @@ bench_workload(const options *o, const workload *w, long n, config *configs,
     char first[LINE_MAX_LEN] = "";
     for (int c = 0; c < nconfigs; c++) {
         const command *cmd = configs[c].cmd;
-        char *argv[MAX_WORDS + 3];
-        memcpy(argv, cmd->words, (size_t)cmd->nwords * sizeof argv[0]);
-        argv[cmd->nwords] = scripts[c];
-        argv[cmd->nwords + 1] = nbuf;
-        argv[cmd->nwords + 2] = NULL;
+        char *argv[MAX_WORDS + 4];
+        build_argv(argv, &configs[c], scripts[c], nbuf, kbuf, sizeof kbuf);
         child_result r;
         char why[64];
         if (run_child(argv, o->timeout_s, &r) != 0) {
@@ -722,18 +827,17 @@ bench_workload(const options *o, const workload *w, long n, config *configs,
     // in the machine's state hits all of them alike.
     for (int round = 0; round < o->runs; round++) {
         for (int c = 0; c < nconfigs; c++) {
-            const command *cmd = configs[c].cmd;
-            char *argv[MAX_WORDS + 3];
-            memcpy(argv, cmd->words, (size_t)cmd->nwords * sizeof argv[0]);
-            argv[cmd->nwords] = scripts[c];
-            argv[cmd->nwords + 1] = nbuf;
-            argv[cmd->nwords + 2] = NULL;
+            char *argv[MAX_WORDS + 4];
+            build_argv(argv, &configs[c], scripts[c], nbuf, kbuf,
+                       sizeof kbuf);
             child_result r;
             char why[64];
             if (run_child(argv, o->timeout_s, &r) != 0 ||
                 child_failed(&r, why, sizeof why)) {
-                fprintf(stderr, "weft bench: %s: %s failed in round %d\n",
-                        w->name, configs[c].label, round + 1);
+                fprintf(stderr, "weft bench: %s: %s (mode %s) failed in "
+                                "round %d\n",
+                        w->name, configs[c].label, configs[c].mode->name,
+                        round + 1);
                 goto done;
             }
             configs[c].ms[configs[c].nruns++] = r.ms;
@@ -749,6 +853,45 @@ done:
     return rc;
 }
 
+// The configuration of [kind] for [m] in [threads] threads, or NULL.
+static const config *
+find_config(const config *configs, int nconfigs, int kind, const mode *m,
+            int threads)
+{
+    for (int c = 0; c < nconfigs; c++)
+        if (configs[c].kind == kind && configs[c].mode == m &&
+            configs[c].threads == threads)
+            return &configs[c];
+    return NULL;
+}
+
+// What the --python CPython can run, as a NEED_* level below NEED_WEFT:
+// NEED_MON314 with sys.monitoring's BRANCH_LEFT (3.14+), NEED_MON with
+// sys.monitoring (3.12+), else NEED_ANY. Asked once, by running it.
+static int
+cpython_probe(const options *o)
+{
+    static char code[] =
+        "import sys\n"
+        "m = getattr(sys, 'monitoring', None)\n"
+        "print('checksum', 0 if m is None else "
+        "2 if hasattr(m.events, 'BRANCH_LEFT') else 1)\n";
+    static char dash_c[] = "-c";
+    char *argv[MAX_WORDS + 3];
+    memcpy(argv, o->python.words, (size_t)o->python.nwords * sizeof argv[0]);
+    argv[o->python.nwords] = dash_c;
+    argv[o->python.nwords + 1] = code;
+    argv[o->python.nwords + 2] = NULL;
+    child_result r;
+    char why[64];
+    if (run_child(argv, o->timeout_s, &r) != 0 ||
+        child_failed(&r, why, sizeof why))
+        return NEED_ANY;  // the workloads' validation will say what fails
+    if (strcmp(r.checksum, "2") == 0)
+        return NEED_MON314;
+    return strcmp(r.checksum, "1") == 0 ? NEED_MON : NEED_ANY;
+}
+
 static void
 list_tables(void)
 {
@@ -757,9 +900,12 @@ list_tables(void)
     for (size_t i = 0; i < N_WORKLOADS; i++)
         printf("  %-12s %-12s %10ld\n", workloads[i].name, workloads[i].kind,
                workloads[i].default_n);
-    printf("modes:\n");
+    printf("modes (bench/modes.def; --mode all runs every one):\n");
+    static const char *const needs[] = {"", " [CPython 3.12+]",
+                                        " [CPython 3.14+]", " [Weft only]"};
     for (size_t i = 0; i < N_MODES; i++)
-        printf("  %-12s %s\n", modes[i].name, modes[i].what);
+        printf("  %-18s %s%s\n", modes[i].name, modes[i].what,
+               needs[modes[i].needs]);
 }
 
 // ===== Thread scaling (--threads) =====
@@ -1014,6 +1160,7 @@ wf_bench_main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.runs = 5;
     o.timeout_s = 300;
+    o.mode_threads = 4;
     o.dir = WF_BENCH_WORKLOAD_DIR;
     int rc = parse_options(argc, argv, &o);
     if (rc == 0 && o.weft.nwords == 0 &&
@@ -1052,21 +1199,54 @@ wf_bench_main(int argc, char **argv)
                   env.commit, sizeof env.commit, "unknown");
     cpu_model(env.cpu, sizeof env.cpu);
 
-    // Configurations, in timing order: per mode, weft then cpython.
+    // What the CPython can run: probed once.
+    int cpy_level = o.python.nwords > 0 ? cpython_probe(&o) : -1;
+
+    // Configurations, in timing order: untraced first (in every thread
+    // count a selected mode uses), then per mode weft, cpython; the
+    // --compare-weft build beside each untraced run.
     static config configs[MAX_CONFIGS];
     int nconfigs = 0;
+    bool any_threaded = false, any_main = false;
     for (size_t m = 0; m < N_MODES; m++) {
         if (!o.mode_selected[m])
             continue;
-        configs[nconfigs++] = (config){
-            .label = "weft", .cmd = &o.weft, .mode = &modes[m], .threads = 1};
-        if (o.python.nwords > 0)
-            configs[nconfigs++] = (config){.label = "cpython",
-                                           .cmd = &o.python,
-                                           .mode = &modes[m],
-                                           .threads = 1};
+        any_threaded |= modes[m].threaded;
+        any_main |= !modes[m].threaded;
     }
-    int per_mode = o.python.nwords > 0 ? 2 : 1;
+    for (int pass = 0; pass < 2; pass++) {
+        if (!(pass == 0 ? any_main : any_threaded))
+            continue;
+        int thr = pass == 0 ? 0 : o.mode_threads;
+        for (size_t m = 0; m < N_MODES; m++) {
+            // untraced (m == 0) is always timed: every ratio needs it.
+            if ((m > 0 && !o.mode_selected[m]) ||
+                (m > 0 && modes[m].threaded != (pass == 1)))
+                continue;
+            if (nconfigs + 3 > MAX_CONFIGS) {
+                fprintf(stderr, "weft bench: too many configurations\n");
+                fclose(json);
+                free(json_mem);
+                rc = 2;
+                goto out;
+            }
+            configs[nconfigs++] =
+                (config){.label = "weft", .kind = CFG_WEFT, .cmd = &o.weft,
+                         .mode = &modes[m], .threads = thr};
+            if (cpy_level >= modes[m].needs)
+                configs[nconfigs++] = (config){.label = "cpython",
+                                               .kind = CFG_CPYTHON,
+                                               .cmd = &o.python,
+                                               .mode = &modes[m],
+                                               .threads = thr};
+            if (m == 0 && o.compare.nwords > 0)
+                configs[nconfigs++] = (config){.label = "compare",
+                                               .kind = CFG_COMPARE,
+                                               .cmd = &o.compare,
+                                               .mode = &modes[m],
+                                               .threads = thr};
+        }
+    }
 
     printf("weft bench: %d timed runs per configuration, interleaved; "
            "median wall ms (child process)\n",
@@ -1074,8 +1254,22 @@ wf_bench_main(int argc, char **argv)
     printf("weft: %s   cpython: %s   build: %s, dispatch %s, commit %s\n",
            o.weft.text, o.python.nwords > 0 ? o.python.text : "-",
            WF_BENCH_BUILD_TYPE, WF_BENCH_DISPATCH, env.commit);
-    printf("%-12s %-10s %10s %10s %11s %13s\n", "workload", "mode", "n",
-           "weft ms", "cpython ms", "weft/cpython");
+    if (o.compare.nwords > 0)
+        printf("compare: %s (untraced; row 'vs compare': its ms, and "
+               "weft/compare in the x column)\n",
+               o.compare.text);
+    static const char *const level_names[] = {
+        "", "no sys.monitoring (3.12+)", "no BRANCH_LEFT/RIGHT (3.14+)",
+        "Weft-only C hook"};
+    if (cpy_level >= 0 && cpy_level < NEED_WEFT)
+        printf("cpython: modes needing what it lacks are skipped "
+               "('skip': %s)\n",
+               level_names[cpy_level + 1]);
+    printf("x = median / median of untraced in the same run (same "
+           "interpreter, same thread count)\n");
+    printf("%-12s %-18s %3s %10s %10s %8s %11s %8s %9s\n", "workload",
+           "mode", "thr", "n", "weft ms", "weft x", "cpython ms", "cpy x",
+           "weft/cpy");
     fflush(stdout);
 
     int failed = 0;
@@ -1085,31 +1279,54 @@ wf_bench_main(int argc, char **argv)
         const workload *w = &workloads[i];
         long n = o.n > 0 ? o.n : w->default_n;
         if (bench_workload(&o, w, n, configs, nconfigs) != 0) {
-            printf("%-12s %-10s %10ld %10s %11s %13s\n", w->name, "-", n,
-                   "FAILED", "-", "-");
+            printf("%-12s %-18s %3s %10ld %10s\n", w->name, "-", "-", n,
+                   "FAILED");
             failed++;
             continue;
         }
-        // The untraced weft configuration, when selected, is the baseline.
-        const config *baseline =
-            strcmp(configs[0].mode->name, modes[0].name) == 0 ? &configs[0]
-                                                              : NULL;
-        for (int c = 0; c < nconfigs; c += per_mode) {
+        for (int c = 0; c < nconfigs; c++) {
             const config *wc = &configs[c];
-            const config *cc = per_mode == 2 ? &configs[c + 1] : NULL;
+            if (wc->kind != CFG_WEFT)
+                continue;
+            const config *wb =
+                find_config(configs, nconfigs, CFG_WEFT, &modes[0],
+                            wc->threads);
+            const config *cc = find_config(configs, nconfigs, CFG_CPYTHON,
+                                           wc->mode, wc->threads);
+            const config *cb = find_config(configs, nconfigs, CFG_CPYTHON,
+                                           &modes[0], wc->threads);
             double wm = median(wc->ms, wc->nruns);
-            char cms[32] = "-", ratio[32] = "-";
+            double wbm = median(wb->ms, wb->nruns);
+            char thr[16] = "-", cms[32] = "-", cx[32] = "-", ratio[32] = "-";
+            if (wc->threads > 0)
+                snprintf(thr, sizeof thr, "%d", wc->threads);
+            const char *skip = NULL;
             if (cc != NULL) {
                 double cm = median(cc->ms, cc->nruns);
                 snprintf(cms, sizeof cms, "%.1f", cm);
+                snprintf(cx, sizeof cx, "%.3f",
+                         cm / median(cb->ms, cb->nruns));
                 snprintf(ratio, sizeof ratio, "%.2f", wm / cm);
+            } else if (cpy_level >= 0) {
+                skip = level_names[cpy_level + 1];
+                if (wc->mode->needs == NEED_WEFT)
+                    skip = level_names[NEED_WEFT];
+                snprintf(cms, sizeof cms, "skip");
             }
-            printf("%-12s %-10s %10ld %10.1f %11s %13s\n", w->name,
-                   wc->mode->name, n, wm, cms, ratio);
+            printf("%-12s %-18s %3s %10ld %10.1f %8.3f %11s %8s %9s\n",
+                   w->name, wc->mode->name, thr, n, wm, wm / wbm, cms, cx,
+                   ratio);
+            json_line(json, &env, w, n, wc, wc == wb ? NULL : wb, cc,
+                      cc == cb ? NULL : cb, skip, o.runs);
+            const config *cmp = find_config(configs, nconfigs, CFG_COMPARE,
+                                            wc->mode, wc->threads);
+            if (cmp != NULL) {
+                double cmpm = median(cmp->ms, cmp->nruns);
+                printf("%-12s %-18s %3s %10ld %10.1f %8.3f\n", w->name,
+                       "vs compare", thr, n, cmpm, wm / cmpm);
+                json_compare(json, &env, w, n, wc, cmp, o.runs);
+            }
         }
-        for (int c = 0; c < nconfigs; c += per_mode)
-            json_line(json, &env, w, n, configs[c].mode, &configs[c],
-                      per_mode == 2 ? &configs[c + 1] : NULL, baseline, o.runs);
         fflush(stdout);
         fflush(json);
     }
@@ -1126,5 +1343,7 @@ out:
     free(o.weft.buf);
     free(o.python.text);
     free(o.python.buf);
+    free(o.compare.text);
+    free(o.compare.buf);
     return rc;
 }

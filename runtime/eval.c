@@ -369,10 +369,15 @@ unpack_sequence(wf_thread *ts, wf_value *base, uint32_t n)
 {
     wf_value seq = base[0];
     if (wf_val_is(seq, &wf_tuple_type) || wf_val_is(seq, &wf_list_type)) {
-        size_t len = wf_val_is(seq, &wf_tuple_type)
-                         ? wf_tuple_len(seq)
-                         : wf_atomic_load_relaxed_size(
-                               &((wf_list *)wf_val_as_obj(seq))->n);
+        // A list is copied first: another thread may resize it, and the
+        // copy is what the length check and the reads must agree on.
+        if (wf_val_is(seq, &wf_list_type)) {
+            seq = wf_list_as_tuple(ts, seq);
+            if (seq == WF_NULL)
+                return -1;
+            base[0] = seq;  // rooted on the value stack
+        }
+        size_t len = wf_tuple_len(seq);
         if (len < n) {
             wf_err_format(ts, &wf_exc_ValueError,
                           "not enough values to unpack (expected %u, got "
@@ -384,12 +389,6 @@ unpack_sequence(wf_thread *ts, wf_value *base, uint32_t n)
                           "too many values to unpack (expected %u, got %zu)",
                           (unsigned)n, len);
             return -1;
-        }
-        if (wf_val_is(seq, &wf_list_type)) {
-            wf_value t = wf_list_as_tuple(ts, seq);
-            if (t == WF_NULL)
-                return -1;
-            seq = t;
         }
         const wf_value *items = wf_tuple_items(seq);
         for (uint32_t i = 0; i < n; i++)

@@ -232,14 +232,15 @@ TARGET(BINARY_SUBSCR) {
     if (wf_val_is_int(key)) {
         int64_t i = wf_val_as_int(key);
         if (wf_val_is(container, &wf_list_type)) {
-            wf_list *l = (wf_list *)wf_val_as_obj(container);
-            int64_t n = (int64_t)wf_atomic_load_relaxed_size(&l->n);
-            wf_value *items = wf_atomic_load_acquire_ptr((void *const *)&l->items);
+            // wf_list_get bounds-checks against the array it loaded, so a
+            // racing grow or shrink never makes this read out of bounds.
+            wf_value item;
             if (i < 0)
-                i += n;
-            if (i >= 0 && i < n) {
+                i += (int64_t)wf_atomic_load_relaxed_size(
+                    &((wf_list *)wf_val_as_obj(container))->n);
+            if (i >= 0 && wf_list_get(container, (size_t)i, &item)) {
                 sp--;
-                POKE(1, items[i]);
+                POKE(1, item);
                 DISPATCH();
             }
         } else if (wf_val_is(container, &wf_tuple_type)) {

@@ -53,7 +53,9 @@ wf_frame *
 wf_frame_push_slow(wf_thread *ts, wf_code *co, wf_value func,
                    wf_value globals, wf_value builtins, wf_value locals)
 {
-    int32_t limit = ts->recursion_limit > 0 ? ts->recursion_limit : 1000;
+    int32_t limit = wf_thread_recursion_limit(ts);
+    if (limit <= 0)
+        limit = 1000;
     if (ts->recursion_depth >= limit) {
         wf_err_format(ts, &wf_exc_RecursionError,
                       "maximum recursion depth exceeded");
@@ -150,6 +152,8 @@ frameobj_new(wf_thread *ts, wf_frame *f)
     fo->globals = f->globals;
     fo->back = WF_NULL;
     fo->locals = WF_NULL;
+    fo->snap = WF_NULL;
+    fo->nsnap = 0;
     fo->lineno = f->code->firstlineno;
     fo->lasti = -1;
     fo->trace = WF_NONE;
@@ -187,11 +191,40 @@ wf_frame_detach_object(wf_thread *ts, wf_frame *f)
         if (fo->back == WF_NULL)
             wf_err_clear(ts);
     }
-    wf_value saved = wf_err_fetch(ts);  // exception in flight survives
-    fo->locals = wf_frame_locals_snapshot(ts, f);
-    if (fo->locals == WF_NULL)
-        wf_err_clear(ts);
-    wf_err_restore(ts, saved);
+    if (f->locals != WF_NULL) {
+        fo->locals = f->locals;
+    } else {
+        // A flat copy now, the dict only if f_locals is asked for
+        // (frameobj_snap_locals).
+        const wf_code *co = f->code;
+        uint32_t n = co->nlocalsplus;
+        wf_value *items = fo->snap_inline;
+        bool ok = true;
+        if (n > WF_FRAMEOBJ_SNAP_INLINE) {
+            wf_value saved = wf_err_fetch(ts);  // exception in flight survives
+            wf_value t = wf_tuple_new(ts, n);
+            if (t == WF_NULL) {
+                wf_err_clear(ts);
+                ok = false;
+            } else {
+                fo->snap = t;
+                items = wf_tuple_items(t);
+            }
+            wf_err_restore(ts, saved);
+        }
+        if (ok) {
+            bool done = f->state == WF_FRAME_COMPLETED;  // locals gone
+            for (uint32_t i = 0; i < n; i++) {
+                wf_value v = done ? WF_NULL : f->localsplus[i];
+                if (v != WF_NULL &&
+                    (co->localspluskinds[i] & (WF_LOCAL_CELL | WF_LOCAL_FREE)) &&
+                    wf_val_is(v, &wf_cell_type))
+                    v = ((wf_cell *)wf_val_as_obj(v))->ref;
+                items[i] = v;
+            }
+            fo->nsnap = n;
+        }
+    }
     fo->frame = NULL;
     fo->gen = WF_NULL;
 }
@@ -205,7 +238,43 @@ frameobj_traverse(wf_obj *self, wf_visit_fn visit, void *ctx)
     visit(fo->globals, ctx);
     visit(fo->back, ctx);
     visit(fo->locals, ctx);
+    visit(fo->snap, ctx);
+    if (fo->snap == WF_NULL)
+        for (uint32_t i = 0; i < fo->nsnap && i < WF_FRAMEOBJ_SNAP_INLINE; i++)
+            visit(fo->snap_inline[i], ctx);
     visit(fo->trace, ctx);
+}
+
+// f_locals of a completed frame: the dict of its snapshot, built once.
+static wf_value
+frameobj_snap_locals(wf_thread *ts, wf_frameobj *fo)
+{
+    if (fo->locals != WF_NULL)
+        return fo->locals;
+    if (fo->nsnap == 0 && fo->snap == WF_NULL &&
+        ((const wf_code *)wf_val_as_obj(fo->code))->nlocalsplus != 0)
+        return WF_NONE;  // no snapshot (out of memory at frame exit)
+    wf_value d = wf_dict_new(ts);
+    if (d == WF_NULL)
+        return WF_NULL;
+    size_t mark = wf_root_mark(ts);
+    if (wf_root_push(ts, d) < 0)
+        return WF_NULL;
+    const wf_code *co = (const wf_code *)wf_val_as_obj(fo->code);
+    const wf_value *names = wf_tuple_items(co->localsplusnames);
+    const wf_value *items = fo->snap != WF_NULL ? wf_tuple_items(fo->snap)
+                                                : fo->snap_inline;
+    for (uint32_t i = 0; i < fo->nsnap; i++) {
+        if (items[i] != WF_NULL && wf_dict_set(ts, d, names[i], items[i]) < 0) {
+            wf_root_release(ts, mark);
+            return WF_NULL;
+        }
+    }
+    wf_root_release(ts, mark);
+    fo->locals = d;
+    fo->snap = WF_NULL;
+    fo->nsnap = 0;
+    return d;
 }
 
 static bool
@@ -248,7 +317,7 @@ frameobj_getattr(wf_thread *ts, wf_value self, wf_value name)
     }
     if (name_is(name, "f_locals")) {
         if (f == NULL)
-            return fo->locals != WF_NULL ? fo->locals : WF_NONE;
+            return frameobj_snap_locals(ts, fo);
         return wf_frame_locals_snapshot(ts, f);
     }
     if (name_is(name, "f_trace"))

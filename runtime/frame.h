@@ -131,7 +131,7 @@ wf_frame_push(wf_thread *ts, wf_code *co, wf_value func, wf_value globals,
               wf_value builtins, wf_value locals)
 {
     size_t words = wf_frame_words(co);
-    if (WF_UNLIKELY(ts->recursion_depth >= ts->recursion_limit ||
+    if (WF_UNLIKELY(ts->recursion_depth >= wf_thread_recursion_limit(ts) ||
                     (size_t)(ts->stack_limit - ts->stack_top) < words))
         return wf_frame_push_slow(ts, co, func, globals, builtins, locals);
     wf_frame *f = (wf_frame *)ts->stack_top;

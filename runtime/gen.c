@@ -79,7 +79,9 @@ gen_send_ex(wf_thread *ts, wf_gen *g, wf_value v, bool throwing,
                       "generator");
         goto done;
     }
-    int32_t limit = ts->recursion_limit > 0 ? ts->recursion_limit : 1000;
+    int32_t limit = wf_thread_recursion_limit(ts);
+    if (limit <= 0)
+        limit = 1000;
     if (ts->recursion_depth >= limit) {
         if (throwing)
             wf_err_clear(ts);

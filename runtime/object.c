@@ -69,7 +69,7 @@ wf_obj_repr(wf_thread *ts, wf_value v)
     wf_type *tp = wf_val_type(v);
     if (tp->repr == NULL)
         return default_repr(ts, v);
-    if (ts->recursion_depth > ts->recursion_limit + 50)
+    if (ts->recursion_depth > wf_thread_recursion_limit(ts) + 50)
         return wf_err_format(ts, &wf_exc_RecursionError,
                              "maximum recursion depth exceeded while getting "
                              "the repr of an object");
@@ -508,7 +508,7 @@ wf_obj_call(wf_thread *ts, wf_value callable, const wf_value *args,
         return wf_err_format(ts, &wf_exc_TypeError,
                              "'%s' object is not callable",
                              wf_obj_type_name(callable));
-    if (ts->recursion_depth > ts->recursion_limit + 50)
+    if (ts->recursion_depth > wf_thread_recursion_limit(ts) + 50)
         return wf_err_format(ts, &wf_exc_RecursionError,
                              "maximum recursion depth exceeded");
     return tp->call(ts, callable, args, nargs, kwnames);

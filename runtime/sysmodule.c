@@ -56,7 +56,8 @@ sys_getrecursionlimit(wf_thread *ts, const wf_value *args, size_t nargs,
     (void)args;
     if (wf_arg_check(ts, "getrecursionlimit", nargs, kwnames, 0, 0) < 0)
         return WF_NULL;
-    return wf_val_from_int(ts->interp->recursion_limit);
+    return wf_val_from_int(
+        __atomic_load_n(&ts->interp->recursion_limit, __ATOMIC_RELAXED));
 }
 
 static wf_value
@@ -85,9 +86,11 @@ sys_setrecursionlimit(wf_thread *ts, const wf_value *args, size_t nargs,
                              (int)n, (int)ts->recursion_depth);
     wf_interp *interp = ts->interp;
     pthread_mutex_lock(&interp->threads_lock);
-    interp->recursion_limit = (int32_t)n;
+    // Each thread reads its copy without a lock (wf_thread_recursion_limit):
+    // relaxed atomic stores, so a racing reader sees the old or new limit.
+    __atomic_store_n(&interp->recursion_limit, (int32_t)n, __ATOMIC_RELAXED);
     for (wf_thread *t = interp->threads; t != NULL; t = t->next)
-        t->recursion_limit = (int32_t)n;
+        __atomic_store_n(&t->recursion_limit, (int32_t)n, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&interp->threads_lock);
     return WF_NONE;
 }

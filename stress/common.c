@@ -167,6 +167,83 @@ wf_stress_pauser_stop(wf_stress_pauser *p)
     return n;
 }
 
+// ===== The controller =====
+
+// Set by the builtin `_stress_go()` (any thread); read by the controller.
+static uint32_t controller_go;
+
+static wf_value
+bi_stress_go(wf_thread *ts, const wf_value *args, size_t nargs,
+             wf_value kwnames)
+{
+    (void)ts;
+    (void)args;
+    (void)nargs;
+    (void)kwnames;
+    wf_atomic_store_release_u32(&controller_go, 1);
+    return WF_NONE;
+}
+
+typedef struct controller {
+    pthread_t thread;
+    const wf_stress_cfg *cfg;
+    const wf_stress_hooks *hooks;
+    uint32_t stop;  // W: the starter (relaxed). R: the controller (relaxed)
+    long steps;     // W: the controller. R: the starter after join
+} controller;
+
+// Sleep [ns] detached: a blocked thread costs a pause nothing.
+static void
+nap(wf_thread *ts, long ns)
+{
+    struct timespec d = {0, ns};
+    wf_thread_detach(ts);
+    nanosleep(&d, NULL);
+    wf_thread_attach(ts);
+}
+
+static void *
+controller_main(void *arg)
+{
+    controller *c = arg;
+    wf_thread *ts = wf_thread_new_current(&wf_the_interp);
+    if (ts == NULL)
+        wf_stress_fail(c->cfg, 0, __FILE__, __LINE__, "no thread state");
+    uint64_t rng = c->cfg->seed * 0x9E3779B97F4A7C15ULL + 7;
+    if (rng == 0)
+        rng = 1;
+    while (!wf_atomic_load_acquire_u32(&controller_go) &&
+           !wf_atomic_load_relaxed_u32(&c->stop))
+        nap(ts, 1000000);
+    bool started = false;
+    while (!wf_atomic_load_relaxed_u32(&c->stop)) {
+        started = true;
+        c->steps++;
+        c->hooks->step(c->cfg, ts, &rng, c->steps);
+        nap(ts, (long)(wf_stress_rand(&rng) % 200000));
+    }
+    if (started && c->hooks->finish != NULL)
+        c->hooks->finish(c->cfg, ts);
+    wf_thread_free_current(ts);
+    return NULL;
+}
+
+void
+wf_stress_add_builtin(const wf_stress_cfg *cfg, wf_thread *ts,
+                      const char *name, wf_cfunc fn)
+{
+    wf_value b = wf_builtin_new(ts, name, fn, NULL);
+    STRESS_CHECK(cfg, 0, b != WF_NULL, "builtin %s", name);
+    size_t mark = wf_root_mark(ts);
+    STRESS_CHECK(cfg, 0, wf_root_push(ts, b) >= 0, "root");
+    wf_value key = wf_str_intern(ts, name);
+    STRESS_CHECK(cfg, 0, key != WF_NULL, "intern %s", name);
+    STRESS_CHECK(cfg, 0,
+                 wf_dict_set_str(ts, ts->interp->builtins_dict, key, b) == 0,
+                 "cannot add builtin %s", name);
+    wf_root_release(ts, mark);
+}
+
 // ===== Running a script =====
 
 static int
@@ -189,6 +266,13 @@ pct_us(const uint64_t *s, size_t n, unsigned p)
 int
 wf_stress_run_script(const wf_stress_cfg *cfg, const char *src, int gc_every)
 {
+    return wf_stress_run_script_hooks(cfg, src, gc_every, NULL);
+}
+
+int
+wf_stress_run_script_hooks(const wf_stress_cfg *cfg, const char *src,
+                           int gc_every, const wf_stress_hooks *hooks)
+{
     weft_runtime *rt;
     STRESS_CHECK(cfg, 0, weft_runtime_new(&rt) == WEFT_OK, "runtime_new");
     char secs[32], iters[32], nthr[16], seed[32];
@@ -198,22 +282,45 @@ wf_stress_run_script(const wf_stress_cfg *cfg, const char *src, int gc_every)
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg->seed);
     const char *argv[] = {"<stress>", secs, iters, nthr, seed};
     STRESS_CHECK(cfg, 0, weft_set_argv(rt, 5, argv) == WEFT_OK, "set_argv");
+    wf_thread *me = wf_thread_current();
+    wf_stress_add_builtin(cfg, me, "_stress_go", bi_stress_go);
+    if (hooks != NULL && hooks->setup != NULL)
+        hooks->setup(cfg, me);
 
+    controller *ctl = NULL;
+    if (hooks != NULL && hooks->step != NULL) {
+        ctl = calloc(1, sizeof *ctl);
+        STRESS_CHECK(cfg, 0, ctl != NULL, "out of memory");
+        ctl->cfg = cfg;
+        ctl->hooks = hooks;
+        STRESS_CHECK(cfg, 0,
+                     pthread_create(&ctl->thread, NULL, controller_main,
+                                    ctl) == 0,
+                     "cannot start the controller");
+    }
     wf_stress_pauser *p = wf_stress_pauser_start(cfg, gc_every);
     STRESS_CHECK(cfg, 0, p != NULL, "cannot start the pauser");
     int code = -1;
     weft_status st = weft_run_string(rt, src, "<stress>", &code);
     // This thread is still attached (the runtime's main thread): wait for
-    // the pauser detached, or its next pause would wait for us forever.
-    wf_thread *me = wf_thread_current();
+    // the pauser and the controller detached, or their next pause would
+    // wait for us forever.
     wf_thread_detach(me);
     long npauser = wf_stress_pauser_stop(p);
+    long nsteps = 0;
+    if (ctl != NULL) {
+        wf_atomic_store_relaxed_u32(&ctl->stop, 1);
+        pthread_join(ctl->thread, NULL);
+        nsteps = ctl->steps;
+        free(ctl);
+    }
     wf_thread_attach(me);
     STRESS_CHECK(cfg, 0, st == WEFT_OK && code == 0,
                  "the workload failed (status %d, exit code %d): see its "
                  "output above",
                  (int)st, code);
-
+    if (hooks != NULL && hooks->report != NULL)
+        hooks->report(cfg, me);
     // Latencies of the most recent pauses (the runtime keeps a ring).
     static wf_stw_record recs[WF_STW_RECORDS];
     uint64_t total = 0;
@@ -228,10 +335,10 @@ wf_stress_run_script(const wf_stress_cfg *cfg, const char *src, int gc_every)
     qsort(ttsp, m, sizeof *ttsp, cmp_u64);
     qsort(dur, m, sizeof *dur, cmp_u64);
     printf("stress %s: seed %llu, %d threads, %llu pauses (%ld by the "
-           "pauser); last %zu: ttsp us p50 %.1f p99 %.1f max %.1f, "
-           "pause us p50 %.1f p99 %.1f max %.1f: ok\n",
+           "pauser, %ld controller steps); last %zu: ttsp us p50 %.1f p99 "
+           "%.1f max %.1f, pause us p50 %.1f p99 %.1f max %.1f: ok\n",
            cfg->name, (unsigned long long)cfg->seed, cfg->threads,
-           (unsigned long long)total, npauser, m, pct_us(ttsp, m, 50),
+           (unsigned long long)total, npauser, nsteps, m, pct_us(ttsp, m, 50),
            pct_us(ttsp, m, 99), m ? ttsp[m - 1] / 1e3 : 0.0,
            pct_us(dur, m, 50), pct_us(dur, m, 99), m ? dur[m - 1] / 1e3 : 0.0);
     fflush(stdout);

@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "object.h"
 #include "stress.h"
+#include "threads/thread.h"
 
 // One scenario run's settings (from the command line).
 typedef struct wf_stress_cfg {
@@ -57,5 +59,36 @@ long wf_stress_pauser_stop(wf_stress_pauser *p);
 // pause latencies. Returns 0 (failures exit the child).
 int wf_stress_run_script(const wf_stress_cfg *cfg, const char *src,
                          int gc_every);
+
+// What a scenario adds to wf_stress_run_script: a controller thread (a
+// native thread with its own wf_thread, attached) that calls [step] in a
+// loop, with a short detached sleep between steps, from the moment the
+// script calls the builtin `_stress_go()` until the script has returned.
+// Any hook may be NULL.
+typedef struct wf_stress_hooks {
+    // The runtime's main thread, attached, before the script runs (add
+    // builtins, claim tools, register callbacks).
+    void (*setup)(const wf_stress_cfg *cfg, wf_thread *ts);
+    // One controller step; [iter] counts from 1; [rng] is seeded from the
+    // scenario's seed.
+    void (*step)(const wf_stress_cfg *cfg, wf_thread *ts, uint64_t *rng,
+                 long iter);
+    // The controller, once, after its last step (and only if it started).
+    void (*finish)(const wf_stress_cfg *cfg, wf_thread *ts);
+    // The main thread, attached, after the script and the controller have
+    // stopped: final checks and one line of scenario counters.
+    void (*report)(const wf_stress_cfg *cfg, wf_thread *ts);
+} wf_stress_hooks;
+
+// wf_stress_run_script with [hooks] (NULL: none). The summary line also
+// gives the controller's step count. Returns 0 (failures exit the child).
+int wf_stress_run_script_hooks(const wf_stress_cfg *cfg, const char *src,
+                               int gc_every, const wf_stress_hooks *hooks);
+
+// Add builtin function [name] ([fn]) to the builtins of the running
+// runtime, so the scenario's script can call back into the harness.
+// Caller: the runtime's main thread, attached (a setup hook).
+void wf_stress_add_builtin(const wf_stress_cfg *cfg, wf_thread *ts,
+                           const char *name, wf_cfunc fn);
 
 #endif

@@ -13,6 +13,9 @@
 
 #include "../frame.h"
 
+// Locals a frame object keeps inline at frame exit (see snap_inline).
+#define WF_FRAMEOBJ_SNAP_INLINE 4
+
 // The Python frame object. Live while [frame] is set; afterwards the
 // snapshot fields answer. All fields: W/R: the owning thread (a frame object
 // is only ever handed to code running on the frame's thread, or read once
@@ -24,7 +27,17 @@ typedef struct wf_frameobj {
     wf_value code;     // snapshot (also set while live)
     wf_value globals;  // snapshot (also set while live)
     wf_value back;     // snapshot: frame object of the caller, or WF_NULL
-    wf_value locals;   // snapshot dict, or WF_NULL
+    wf_value locals;   // snapshot dict, or WF_NULL (built lazily from snap)
+    // Snapshot of the completed frame's localsplus (cells dereferenced,
+    // WF_NULL for unbound) that the f_locals getter turns into [locals]
+    // on first use: in [snap_inline] when it has at most
+    // WF_FRAMEOBJ_SNAP_INLINE entries, else in the private tuple [snap].
+    // [nsnap] entries; 0 and [snap] WF_NULL when none was taken. Taken at
+    // frame exit instead of a dict: a traced frame pays a small copy, no
+    // allocation (ARCHITECTURE "Legacy tracing").
+    wf_value snap;
+    uint32_t nsnap;
+    wf_value snap_inline[WF_FRAMEOBJ_SNAP_INLINE];
     int32_t lineno;    // snapshot line
     int32_t lasti;     // snapshot f_lasti
     // ----- legacy tracing (runtime/legacy) -----

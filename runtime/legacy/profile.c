@@ -24,19 +24,25 @@ static const wf_lslot_spec profile_spec;
 // Same as CPython: the result is ignored; a raise clears the thread's
 // profile function and propagates.
 int
-wf_lprof_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
+wf_lprof_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f, int what,
+                       wf_value arg)
 {
-    wf_thread *ts = wf_thread_current();
     wf_value fobj = wf_frame_get_object(ts, f);
     if (fobj == WF_NULL)
         return -1;
     wf_value args[3] = {fobj, wf_lslot_what_str(what), arg};
-    wf_value res = wf_obj_call(ts, obj, args, 3, WF_NULL);
+    wf_value res = wf_lslot_call_python(ts, obj, args);
     if (res == WF_NULL) {
         wf_lslot_clear_after_error(ts, &profile_spec);
         return -1;
     }
     return 0;
+}
+
+int
+wf_lprof_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
+{
+    return wf_lprof_trampoline_ts(wf_thread_current(), obj, f, what, arg);
 }
 
 // ===== Setting and reading the slot =====

@@ -8,7 +8,9 @@
 #include "slots.h"
 
 #include "../error.h"
+#include "../eval.h"
 #include "../frame.h"
+#include "../func.h"
 #include "../threads/stw.h"
 #include "frameobj.h"
 #include "legacy.h"
@@ -108,17 +110,30 @@ slot_is_set(const wf_thread *t, int tool)
                                      : t->c_profilefunc != NULL;
 }
 
+// Root [v] (not WF_NULL): an inline push while the array has room.
+static inline int
+root_push(wf_thread *ts, wf_value v)
+{
+    if (WF_LIKELY(ts->nroots < ts->roots_cap)) {
+        ts->roots[ts->nroots++] = v;
+        return 0;
+    }
+    return wf_root_push(ts, v) < 0 ? -1 : 0;
+}
+
 int
 wf_lslot_call(wf_thread *ts, wf_tracefunc fn, wf_value obj, wf_frame *f,
               int what, wf_value arg, int ev)
 {
     size_t mark = wf_root_mark(ts);
     // call_trace_protected: the callee must not see (or clobber) the
-    // exception in flight.
-    wf_value saved = wf_err_fetch(ts);
-    if ((saved != WF_NULL && wf_root_push(ts, saved) < 0) ||
-        (obj != WF_NULL && wf_root_push(ts, obj) < 0) ||
-        (arg != WF_NULL && wf_root_push(ts, arg) < 0)) {
+    // exception in flight. The common case (none in flight, [obj] and
+    // [arg] immediate or already rooted elsewhere) costs a few stores.
+    wf_value saved = ts->exc;
+    ts->exc = WF_NULL;
+    if ((saved != WF_NULL && root_push(ts, saved) < 0) ||
+        (obj != WF_NULL && wf_val_is_obj(obj) && root_push(ts, obj) < 0) ||
+        (arg != WF_NULL && wf_val_is_obj(arg) && root_push(ts, arg) < 0)) {
         wf_root_release(ts, mark);
         return -1;  // MemoryError replaces the exception in flight
     }
@@ -126,20 +141,47 @@ wf_lslot_call(wf_thread *ts, wf_tracefunc fn, wf_value obj, wf_frame *f,
     wf_frame *old_frame = what_frame;
     what_event = ev;
     what_frame = f;
-    int err = fn(obj, f, what, arg != WF_NULL ? arg : WF_NONE);
+    wf_value a = arg != WF_NULL ? arg : WF_NONE;
+    // sys.settrace's and sys.setprofile's own trampolines are called
+    // directly with the thread (no wf_thread_current, no indirect call).
+    int err = fn == wf_ltrace_trampoline   ? wf_ltrace_trampoline_ts(ts, obj, f, what, a)
+              : fn == wf_lprof_trampoline ? wf_lprof_trampoline_ts(ts, obj, f, what, a)
+                                          : fn(obj, f, what, a);
     what_event = old;
     what_frame = old_frame;
-    if (err == 0) {
-        if (WF_UNLIKELY(wf_err_occurred(ts)))
-            wf_err_clear(ts);  // a C function's stray error: not raised
+    if (WF_LIKELY(err == 0)) {
+        if (WF_UNLIKELY(ts->exc != WF_NULL))
+            ts->exc = WF_NULL;  // a C function's stray error: not raised
         if (saved != WF_NULL)
-            wf_err_restore(ts, saved);
-    } else if (!wf_err_occurred(ts)) {
+            ts->exc = saved;
+    } else if (ts->exc == WF_NULL) {
         wf_err_format(ts, &wf_exc_SystemError,
                       "error return without exception set");
     }
     wf_root_release(ts, mark);
     return err == 0 ? 0 : -1;
+}
+
+wf_value
+wf_lslot_call_python(wf_thread *ts, wf_value callback, const wf_value args[3])
+{
+    if (WF_LIKELY(wf_val_is(callback, &wf_func_type))) {
+        // The eval loop's own fast path (eval.c push_call_frame).
+        const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
+        wf_code *co = fn->code;
+        if (co->argcount == 3 && co->kwonlyargcount == 0 &&
+            !(co->flags & (WF_CO_VARARGS | WF_CO_VARKEYWORDS))) {
+            wf_frame *nf = wf_frame_push(ts, co, callback, fn->globals,
+                                         fn->builtins, WF_NULL);
+            if (WF_UNLIKELY(nf == NULL))
+                return WF_NULL;
+            nf->localsplus[0] = args[0];
+            nf->localsplus[1] = args[1];
+            nf->localsplus[2] = args[2];
+            return wf_eval_frame(ts, nf);
+        }
+    }
+    return wf_obj_call(ts, callback, args, 3, WF_NULL);
 }
 
 void

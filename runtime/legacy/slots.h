@@ -67,6 +67,20 @@ void wf_lslot_clear_after_error(wf_thread *ts, const wf_lslot_spec *spec);
 WF_MUST_CHECK int wf_lslot_call(wf_thread *ts, wf_tracefunc fn, wf_value obj,
                                 wf_frame *f, int what, wf_value arg, int ev);
 
+// The bodies of wf_ltrace_trampoline / wf_lprof_trampoline with the
+// calling thread [ts] given: wf_lslot_call calls them directly.
+int wf_ltrace_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f,
+                            int what, wf_value arg);
+int wf_lprof_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f,
+                           int what, wf_value arg);
+
+// Call legacy function [callback](fobj, what-string, arg) (the Python-level
+// trampolines): a plain Python function of exactly three positional
+// parameters gets its frame pushed and run directly (no generic call, no
+// binding), anything else goes through the generic call. [args] rooted.
+wf_value wf_lslot_call_python(wf_thread *ts, wf_value callback,
+                              const wf_value args[3]);
+
 // The PEP 669 event being delivered to a slot function on this thread,
 // or -1. Thread-local.
 int wf_lslot_what_event(void);

@@ -21,36 +21,31 @@ static const wf_lslot_spec trace_spec;
 
 // ===== The Python-level trace function =====
 
-// Call Python trace function [callback](frame, event, arg).
-static wf_value
-call_python(wf_thread *ts, wf_value callback, wf_value fobj, int what,
-            wf_value arg)
-{
-    wf_value args[3] = {fobj, wf_lslot_what_str(what), arg};
-    return wf_obj_call(ts, callback, args, 3, WF_NULL);
-}
-
 // Same as CPython (sysmodule.c trace_trampoline): `call` goes to the
 // global function, every other event to the frame's f_trace; the result
 // becomes f_trace unless it is None; a raise clears f_trace and the
 // thread's trace function and propagates. A frame never materialised has
-// no f_trace: local events skip it without allocating.
+// no f_trace: local events skip it without allocating. A traced frame's
+// object is made once (at its `call` event) and read by field afterwards.
 int
-wf_ltrace_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
+wf_ltrace_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f, int what,
+                        wf_value arg)
 {
-    wf_thread *ts = wf_thread_current();
     wf_value callback = obj;
+    wf_frameobj *fo;
     if (what != WF_TRACE_CALL) {
-        const wf_frameobj *fo = wf_frameobj_of(f);
+        fo = wf_frameobj_of(f);
         if (fo == NULL || fo->trace == WF_NONE)
             return 0;
         callback = fo->trace;
+    } else {
+        wf_value fobj = wf_frame_get_object(ts, f);
+        if (fobj == WF_NULL)
+            return -1;
+        fo = (wf_frameobj *)wf_val_as_obj(fobj);
     }
-    wf_value fobj = wf_frame_get_object(ts, f);
-    if (fobj == WF_NULL)
-        return -1;
-    wf_value res = call_python(ts, callback, fobj, what, arg);
-    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(fobj);
+    wf_value args[3] = {wf_val_from_obj(fo), wf_lslot_what_str(what), arg};
+    wf_value res = wf_lslot_call_python(ts, callback, args);
     if (res == WF_NULL) {
         wf_lslot_clear_after_error(ts, &trace_spec);
         fo->trace = WF_NONE;
@@ -59,6 +54,12 @@ wf_ltrace_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
     if (res != WF_NONE)
         fo->trace = res;
     return 0;
+}
+
+int
+wf_ltrace_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
+{
+    return wf_ltrace_trampoline_ts(wf_thread_current(), obj, f, what, arg);
 }
 
 // ===== Setting and reading the slot =====

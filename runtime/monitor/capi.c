@@ -17,22 +17,20 @@
 
 #if WEFT_MONITORING
 
-// The C callback object. Immutable once made.
-typedef struct capi_cb {
-    wf_obj ob;
-    weft_mon_callback fn;
-    void *data;
-} capi_cb;
+// The C callback object (fire.h). Immutable once made.
+typedef wf_mon_capi_cb capi_cb;
 
 // Called by the fire layer with PEP 669's arguments (code, offset or line,
-// ...): describe the event and call the embedder's function.
+// ...): describe the event and call the embedder's function. Only a
+// generic call of the object gets here: the fire layer calls the
+// embedder's function itself (fire.c deliver_c).
 static wf_value
 capi_cb_call(wf_thread *ts, wf_value self, const wf_value *args, size_t nargs,
              wf_value kwnames)
 {
     (void)kwnames;
     const capi_cb *h = (const capi_cb *)wf_val_as_obj(self);
-    int ev = wf_fire_current_event();
+    int ev = wf_fire_cur_event_;
     if (ev < 0 || nargs < 2 || !wf_val_is(args[0], &wf_code_type) ||
         !wf_val_is_int(args[1]))
         return wf_err_format(ts, &wf_exc_TypeError,
@@ -40,7 +38,7 @@ capi_cb_call(wf_thread *ts, wf_value self, const wf_value *args, size_t nargs,
                              "by the monitor");
     const wf_code *co = (const wf_code *)wf_val_as_obj(args[0]);
     weft_mon_event e;
-    e.tool = wf_fire_current_tool();
+    e.tool = wf_fire_cur_tool_;
     e.event = ev;
     e.code_name = wf_str_cstr(co->name);
     e.firstlineno = co->firstlineno;
@@ -61,7 +59,7 @@ capi_cb_call(wf_thread *ts, wf_value self, const wf_value *args, size_t nargs,
                          "C monitoring callback returned %d", rc);
 }
 
-static wf_type capi_cb_type = {
+wf_type wf_mon_capi_cb_type = {
     .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
     .name = "weft_monitor_callback",
     .base = &wf_object_type,
@@ -149,7 +147,7 @@ weft_monitor_set_callback(weft_runtime *rt, int tool, int event,
     size_t mark = wf_root_mark(ts);
     wf_value cb = WF_NULL;
     if (fn != NULL) {
-        capi_cb *h = (capi_cb *)wf_gc_alloc(ts, &capi_cb_type,
+        capi_cb *h = (capi_cb *)wf_gc_alloc(ts, &wf_mon_capi_cb_type,
                                             sizeof(capi_cb));
         if (h == NULL)
             return failed(ts);

@@ -15,24 +15,25 @@
 
 // The (tool, event) being delivered on this thread, -1 outside a delivery.
 // W/R: the owning thread.
-static _Thread_local int cur_tool = -1;
-static _Thread_local int cur_event = -1;
+_Thread_local int wf_fire_cur_tool_ = -1;
+_Thread_local int wf_fire_cur_event_ = -1;
 
 int
 wf_fire_current_tool(void)
 {
-    return cur_tool;
+    return wf_fire_cur_tool_;
 }
 
 int
 wf_fire_current_event(void)
 {
-    return cur_event;
+    return wf_fire_cur_event_;
 }
 
-// Call callback [cb] with [args]: builtin functions directly (no boxing),
-// anything else through the generic call.
-static wf_value
+// Call callback [cb] with [args]: builtin functions directly (no boxing,
+// no generic call), anything else through the generic call. C API
+// callbacks never get here (deliver_c).
+static inline wf_value
 call_one(wf_thread *ts, wf_value cb, const wf_value *args, size_t nargs)
 {
     if (wf_val_is(cb, &wf_builtin_type)) {
@@ -43,34 +44,78 @@ call_one(wf_thread *ts, wf_value cb, const wf_value *args, size_t nargs)
     return wf_obj_call(ts, cb, args, nargs, WF_NULL);
 }
 
+// Call C API callback [h] of [tool] for [ev] with PEP 669's (code [co],
+// [a1] = offset, or line for LINE) described in a weft_mon_event. The
+// embedder's function and data are read first: the object need not stay
+// rooted while it runs. Returns WF_NONE, WF_MON_DISABLE or WF_NULL.
+static inline wf_value
+deliver_c(wf_thread *ts, const wf_mon_capi_cb *h, int tool, int ev,
+          const wf_code *co, int64_t a1)
+{
+    weft_mon_callback fn = h->fn;
+    void *data = h->data;
+    weft_mon_event e;
+    e.tool = tool;
+    e.event = ev;
+    e.code_name = wf_str_cstr(co->name);
+    e.firstlineno = co->firstlineno;
+    if (ev == WF_EV_LINE) {
+        e.offset = -1;
+        e.line = (int32_t)a1;
+    } else {
+        e.offset = (int32_t)a1;
+        e.line = a1 >= 0 ? wf_code_line(co, (uint32_t)(a1 / 2)) : -1;
+    }
+    ts->in_callback++;
+    int rc = fn(data, &e);
+    ts->in_callback--;
+    if (WF_LIKELY(rc == 0))
+        return WF_NONE;
+    if (rc == WEFT_MON_DISABLE)
+        return WF_MON_DISABLE;
+    return wf_err_format(ts, &wf_exc_RuntimeError,
+                         "C monitoring callback returned %d", rc);
+}
+
 // Deliver [ev] to each tool of [tools] (descending ids) with [args]; a
 // DISABLE answer applies to unit [idx] of [co]. Returns 0 or -1.
+// Per event, only the tools present are visited (bit scan), the callback
+// is read inline and rooted with an inline push.
 static int
 deliver(wf_thread *ts, wf_code *co, uint32_t idx, int ev, uint8_t tools,
         const wf_value *args, size_t nargs)
 {
-    int saved_tool = cur_tool, saved_event = cur_event;
+    int saved_tool = wf_fire_cur_tool_, saved_event = wf_fire_cur_event_;
     int rc = 0;
-    for (int tool = WF_TOOL_COUNT - 1; tool >= 0; tool--) {
-        if (!(tools & (1u << tool)))
-            continue;
-        wf_value cb = wf_mon_callback(tool, ev);
+    for (unsigned left = tools; left != 0;) {
+        int tool = 31 - __builtin_clz(left);
+        left &= ~(1u << tool);
+        wf_value cb = wf_mon_callback_at(tool, ev);
         if (cb == WF_NULL)
             continue;
+        wf_value res;
+        wf_fire_cur_tool_ = tool;
+        wf_fire_cur_event_ = ev;
+        if (wf_val_is(cb, &wf_mon_capi_cb_type)) {
+            res = deliver_c(ts, (const wf_mon_capi_cb *)wf_val_as_obj(cb),
+                            tool, ev, co, wf_val_as_int(args[1]));
+            goto answered;
+        }
         // A concurrent register_callback leaves the old callable to the
         // collector: only this root keeps it alive while it runs.
         size_t mark = wf_root_mark(ts);
-        if (wf_root_push(ts, cb) < 0) {
+        if (WF_LIKELY(ts->nroots < ts->roots_cap)) {
+            ts->roots[ts->nroots++] = cb;
+        } else if (wf_root_push(ts, cb) < 0) {
             rc = -1;
             break;
         }
-        cur_tool = tool;
-        cur_event = ev;
         ts->in_callback++;
-        wf_value res = call_one(ts, cb, args, nargs);
+        res = call_one(ts, cb, args, nargs);
         ts->in_callback--;
         wf_root_release(ts, mark);
-        if (res == WF_NULL) {
+    answered:
+        if (WF_UNLIKELY(res == WF_NULL)) {
             rc = -1;
             break;
         }
@@ -89,8 +134,8 @@ deliver(wf_thread *ts, wf_code *co, uint32_t idx, int ev, uint8_t tools,
             }
         }
     }
-    cur_tool = saved_tool;
-    cur_event = saved_event;
+    wf_fire_cur_tool_ = saved_tool;
+    wf_fire_cur_event_ = saved_event;
     return rc;
 }
 
@@ -110,12 +155,16 @@ int
 wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                 uint8_t tools, const wf_value *extra, size_t nextra)
 {
-    wf_value rest[3];
-    rest[0] = wf_val_from_int(wf_code_offset(wf_fire_index(f, pc)));
-    for (size_t i = 0; i < nextra && i < 2; i++)
-        rest[1 + i] = extra[i];
-    return wf_fire_deliver_raw(ts, f, pc, ev, tools, rest,
-                               1 + (nextra < 2 ? nextra : 2));
+    // Built here rather than through wf_fire_deliver_raw: one argument
+    // array and one index computation per event.
+    uint32_t idx = wf_fire_index(f, pc);
+    wf_value args[4];
+    args[0] = wf_val_from_obj(f->code);
+    args[1] = wf_val_from_int(wf_code_offset(idx));
+    size_t n = nextra < 2 ? nextra : 2;
+    for (size_t i = 0; i < n; i++)
+        args[2 + i] = extra[i];
+    return deliver(ts, f->code, idx, ev, tools, args, 2 + n);
 }
 
 // Deliver [ev] with the exception in flight as its last argument, after

@@ -32,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <weft.h>
+
 #include "../frame.h"
 #include "events.h"
 
@@ -138,6 +140,20 @@ WF_MUST_CHECK int wf_fire_instruction_slow(wf_thread *ts, wf_frame *f,
 // outside a delivery. For C callbacks (the public C API, legacy adapters).
 int wf_fire_current_tool(void);
 int wf_fire_current_event(void);
+// The thread-locals behind them (fire.c), for callbacks on the event path.
+// W/R: the owning thread.
+extern _Thread_local int wf_fire_cur_tool_;
+extern _Thread_local int wf_fire_cur_event_;
+
+// The type of C API monitoring callbacks (capi.c) and its layout: the
+// fire layer recognises them and calls the embedder's function itself,
+// with no argument array, generic call or root (fire.c deliver_c).
+extern wf_type wf_mon_capi_cb_type;
+typedef struct wf_mon_capi_cb {
+    wf_obj ob;
+    weft_mon_callback fn;  // immutable once made
+    void *data;
+} wf_mon_capi_cb;
 
 // ===== Hooks =====
 

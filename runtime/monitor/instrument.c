@@ -409,15 +409,30 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
 
 // ===== DISABLE and its batched restore =====
 
+// Queue [d] for the batched restore and ask the calling thread's next safe
+// point for a restore pause (WF_BRK_INSTR, rate-limited there:
+// wf_mon_restore_disabled). The bit is set even when [d] is already
+// queued, so every thread that disables keeps asking until the restore
+// happens. Runs once per (unit, layer) that loses its last tool: off the
+// hot path.
 static void
 mark_pending(wf_instr_data *d)
 {
-    if (wf_atomic_exchange_acq_rel_u32(&d->pending, 1) != 0)
-        return;  // already queued
-    void *head = wf_atomic_load_acquire_ptr(&pending_head);
-    do {
-        d->pending_next = head;
-    } while (!wf_atomic_cas_acq_rel_ptr(&pending_head, &head, d));
+    if (wf_atomic_exchange_acq_rel_u32(&d->pending, 1) == 0) {
+        void *head = wf_atomic_load_acquire_ptr(&pending_head);
+        do {
+            d->pending_next = head;
+        } while (!wf_atomic_cas_acq_rel_ptr(&pending_head, &head, d));
+    }
+    wf_thread *ts = wf_thread_current();
+    if (ts != NULL)
+        wf_atomic_or_relaxed_u32(&ts->eval_breaker, WF_BRK_INSTR);
+}
+
+bool
+wf_instr_has_pending(void)
+{
+    return wf_atomic_load_acquire_ptr(&pending_head) != NULL;
 }
 
 void

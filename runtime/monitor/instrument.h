@@ -167,6 +167,10 @@ void wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
 // pauses call it themselves). Never allocates.
 void wf_instr_flush_pending(void);
 
+// True if some code waits on the pending list (a DISABLE left opcodes for
+// the next pause to restore). Any thread; acquire load.
+bool wf_instr_has_pending(void);
+
 // ===== Event path (any attached thread, no lock) =====
 
 // Tools that want [event] at the unit [index] of [co], after DISABLE: for
@@ -183,8 +187,11 @@ uint8_t wf_instr_tools_at(const wf_code *co, uint32_t index, int event);
 // tools byte) with an atomic AND, so the effect is immediate for every
 // thread and no other (instruction, tool, event) changes. The opcode byte
 // stays as it is until the next pause, which puts the original back if no
-// tool is left (wf_instr_flush_pending). Ignored for events that cannot be
-// disabled (the fire layer reports those) and for units without a lane.
+// tool is left (wf_instr_flush_pending). When the last tool of the unit's
+// layer goes, the code is queued and the calling thread's WF_BRK_INSTR is
+// set: its next safe point asks for a rate-limited restore pause
+// (wf_mon_restore_disabled). Ignored for events that cannot be disabled
+// (the fire layer reports those) and for units without a lane.
 // Caller: any attached thread; no lock; never pauses or allocates.
 void wf_instr_disable(wf_code *co, uint32_t index, int tool, int event);
 
@@ -266,6 +273,12 @@ wf_instr_on_code_freed(wf_code *co)
 static inline void
 wf_instr_flush_pending(void)
 {
+}
+
+static inline bool
+wf_instr_has_pending(void)
+{
+    return false;
 }
 
 #endif  // WEFT_MONITORING

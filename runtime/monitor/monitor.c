@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../atomic.h"
 #include "../error.h"
@@ -50,7 +51,7 @@ static uint8_t global_tools[WF_EV_UNGROUPED_COUNT];
 // Callbacks per (tool, event), wf_value words, 0 (WF_NULL) for none.
 // W: atomic exchange, acq_rel (wf_mon_callback_swap), any attached thread.
 // R: acquire (wf_mon_callback); the collector in a pause.
-static uint64_t callbacks[WF_TOOL_COUNT][WF_EV__COUNT];
+uint64_t wf_mon_callbacks_[WF_TOOL_COUNT][WF_EV__COUNT];
 
 // Instrumentation version, bumped by every global change and every pause
 // that rewrites bytecode.
@@ -115,7 +116,7 @@ wf_mon_callback(int tool, int event)
     if (tool < 0 || tool >= WF_TOOL_COUNT || event < 0 ||
         event >= WF_EV__COUNT)
         return WF_NULL;
-    return wf_atomic_load_acquire_u64(&callbacks[tool][event]);
+    return wf_atomic_load_acquire_u64(&wf_mon_callbacks_[tool][event]);
 }
 
 wf_value
@@ -124,7 +125,7 @@ wf_mon_callback_swap(int tool, int event, wf_value func)
     if (tool < 0 || tool >= WF_TOOL_COUNT || event < 0 ||
         event >= WF_EV__COUNT)
         return WF_NULL;
-    return wf_atomic_exchange_acq_rel_u64(&callbacks[tool][event], func);
+    return wf_atomic_exchange_acq_rel_u64(&wf_mon_callbacks_[tool][event], func);
 }
 
 uint64_t
@@ -140,7 +141,7 @@ wf_mon_visit_roots(wf_visit_fn visit, void *ctx)
         if (tool_names[t] != WF_NULL)
             visit(tool_names[t], ctx);
         for (int e = 0; e < WF_EV__COUNT; e++) {
-            wf_value cb = wf_atomic_load_relaxed_u64(&callbacks[t][e]);
+            wf_value cb = wf_atomic_load_relaxed_u64(&wf_mon_callbacks_[t][e]);
             if (cb != WF_NULL)
                 visit(cb, ctx);
         }
@@ -361,7 +362,22 @@ apply_locked(wf_thread *ts, const mon_change *ch, bool bump)
             rewrite = true;
     }
     if (!rewrite) {
+        bool removes = ch->clear_tool >= 0;
+        for (int e = 0; e < WF_EV_UNGROUPED_COUNT; e++)
+            if (global_tools[e] & ~ch->global[e])
+                removes = true;
         commit(ch, bump);
+        // Events read from the global tools (RAISE, EXCEPTION_HANDLED,
+        // PY_UNWIND, ...) need no rewrite, but a thread may have loaded
+        // the old tools just before the commit. A bare pause after it
+        // means every thread has since passed a safe point, so once this
+        // call returns none delivers a removed (tool, event): the promise
+        // of set_events/clear_tool_id (found by stress mon_toggle).
+        if (removes) {
+            if (wf_stw_begin(ts, WF_STW_MONITOR) < 0)
+                return -1;
+            wf_stw_end(ts);
+        }
         return 0;
     }
     if (wf_stw_begin(ts, WF_STW_MONITOR) < 0)
@@ -379,6 +395,59 @@ apply_locked(wf_thread *ts, const mon_change *ch, bool bump)
             wf_instr_rewrite(co, active, ch->restart, v);
     }
     wf_stw_end(ts);
+    return 0;
+}
+
+// ===== DISABLE's batched restore =====
+
+// CLOCK_MONOTONIC time of the last restore pause, in nanoseconds (0: none
+// yet). W: the monitoring mutex holder, relaxed. R: relaxed, any thread
+// (a stale value only delays or repeats a check, never a pause: the
+// decision is re-taken under the mutex).
+static uint64_t last_restore_ns;
+
+static uint64_t
+mono_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+int
+wf_mon_restore_disabled(wf_thread *ts)
+{
+    // Cleared first: a DISABLE that queues a code after this point sets
+    // it again, so no request is lost.
+    wf_atomic_and_relaxed_u32(&ts->eval_breaker, ~WF_BRK_INSTR);
+    if (!wf_instr_has_pending())
+        return 0;
+    uint64_t now = mono_ns();
+    bool due = now - wf_atomic_load_relaxed_u64(&last_restore_ns) >=
+               WF_MON_RESTORE_INTERVAL_NS;
+    // A safe point inside a monitoring call (the mutex held across a
+    // callback) cannot take the mutex again: ask later.
+    if (due && !wf_mon_holds_lock(ts)) {
+        wf_mon_lock(ts);
+        // Re-checked under the mutex: another thread may have restored
+        // while this one waited.
+        if (wf_instr_has_pending() &&
+            mono_ns() - wf_atomic_load_relaxed_u64(&last_restore_ns) >=
+                WF_MON_RESTORE_INTERVAL_NS) {
+            if (wf_stw_begin(ts, WF_STW_MONITOR) < 0) {
+                wf_mon_unlock(ts);
+                return -1;
+            }
+            wf_instr_flush_pending();
+            wf_stw_end(ts);
+            wf_atomic_store_relaxed_u64(&last_restore_ns, mono_ns());
+        }
+        wf_mon_unlock(ts);
+    }
+    // Still pending (not due, or queued meanwhile): ask again at a later
+    // safe point of this thread.
+    if (wf_instr_has_pending())
+        wf_atomic_or_relaxed_u32(&ts->eval_breaker, WF_BRK_INSTR);
     return 0;
 }
 

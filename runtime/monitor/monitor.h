@@ -15,6 +15,7 @@
 
 #include <assert.h>
 
+#include "../atomic.h"
 #include "../code.h"
 #include "../threads/thread.h"
 #include "events.h"
@@ -36,6 +37,28 @@ WF_MUST_CHECK wf_value wf_mon_make_module(wf_thread *ts);
 // Visit the values the monitoring state holds (tool names, callbacks):
 // GC roots. Caller: the collector, world stopped.
 void wf_mon_visit_roots(wf_visit_fn visit, void *ctx);
+
+// DISABLE's batched opcode restore, asked for through WF_BRK_INSTR (set on
+// the disabling thread by wf_instr_disable when an instruction's last tool
+// goes): if codes wait on the pending list and the last restore is at
+// least WF_MON_RESTORE_INTERVAL_NS old, take the monitoring mutex and run
+// wf_instr_flush_pending inside ONE pause, so the disabled code runs
+// uninstrumented from then on. Rate-limited, never one pause per disabled
+// instruction: inside the interval the bit stays set and a later safe
+// point asks again; once nothing is pending it is cleared.
+// Caller: wf_brk_handle, attached at a safe point (everything rooted).
+// Returns 0, or -1 with an exception set (the pause could not be taken).
+#define WF_MON_RESTORE_INTERVAL_NS 2000000u  // 2 ms
+#if WEFT_MONITORING
+WF_MUST_CHECK int wf_mon_restore_disabled(wf_thread *ts);
+#else
+static inline int
+wf_mon_restore_disabled(wf_thread *ts)
+{
+    (void)ts;
+    return 0;
+}
+#endif
 
 #if WEFT_MONITORING
 
@@ -67,6 +90,18 @@ uint8_t wf_mon_global_tools(int event);
 // (root stack) before calling it: a concurrent register_callback leaves the
 // old callable to the collector, which only the caller's root keeps alive.
 wf_value wf_mon_callback(int tool, int event);
+
+// The callbacks table behind wf_mon_callback (monitor.c), for the fire
+// layer's inline read. W: wf_mon_callback_swap only. R: acquire loads.
+extern uint64_t wf_mon_callbacks_[WF_TOOL_COUNT][WF_EV__COUNT];
+
+// wf_mon_callback for a [tool] and [event] already known to be in range
+// (the fire layer's delivery loop), inline.
+static inline wf_value
+wf_mon_callback_at(int tool, int event)
+{
+    return wf_atomic_load_acquire_u64(&wf_mon_callbacks_[tool][event]);
+}
 
 // Atomically replace the callback of ([tool], [event]) with [func]
 // (WF_NULL: none) and return the previous one (WF_NULL if none). No pause,

@@ -12,6 +12,7 @@
 #include "../error.h"
 #include "../frame.h"
 #include "../gc.h"
+#include "../monitor/monitor.h"
 #include "stw.h"
 
 wf_interp wf_the_interp;
@@ -83,7 +84,9 @@ thread_alloc(wf_interp *interp, uint32_t state)
 static void
 link_locked(wf_interp *interp, wf_thread *ts)
 {
-    ts->recursion_limit = interp->recursion_limit;  // under threads_lock
+    // Under threads_lock: sys.setrecursionlimit writes both under it.
+    __atomic_store_n(&ts->recursion_limit, interp->recursion_limit,
+                     __ATOMIC_RELAXED);
     ts->prev = NULL;
     ts->next = interp->threads;
     if (interp->threads != NULL)
@@ -260,6 +263,12 @@ wf_thread_count(wf_interp *interp)
 void
 wf_thread_detach(wf_thread *ts)
 {
+    // Only the owner leaves ATTACHED, so if we are not ATTACHED we are
+    // already detached (DETACHED, or SUSPENDED by a pause in progress):
+    // storing DETACHED then would undo the requester's CAS and let this
+    // thread re-attach mid-pause. A nested detach is a no-op.
+    if (wf_atomic_load_relaxed_u32(&ts->state) != WF_THREAD_ATTACHED)
+        return;
     // seq_cst store, then seq_cst load of the breaker: pairs with the
     // requester's seq_cst breaker or then state scan, so either it sees us
     // DETACHED or we see its WF_BRK_STW and wake it (Dekker).
@@ -278,6 +287,11 @@ wf_thread_attach(wf_thread *ts)
         if (__atomic_compare_exchange_n(&ts->state, &expected,
                                         WF_THREAD_ATTACHED, false,
                                         __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
+            return;
+        // Already attached (a nested attach): nothing to do. Without this
+        // the loop below would spin forever while ATTACHED, and every
+        // later pause would wait for this thread.
+        if (expected == WF_THREAD_ATTACHED)
             return;
         // SUSPENDED: a pause is in progress; wait until it ends.
         wf_stw_wait_resumed(ts);
@@ -307,6 +321,10 @@ wf_brk_handle(wf_thread *ts)
         if (wf_gc_collect_if_needed(ts, WF_DEBUG_GC_EVERY_SAFEPOINT) < 0)
             return -1;
     }
+    // DISABLE's batched, rate-limited opcode restore (it clears or keeps
+    // the bit itself).
+    if ((bits & WF_BRK_INSTR) && wf_mon_restore_disabled(ts) < 0)
+        return -1;
     return 0;
 }
 

@@ -22,7 +22,7 @@ typedef struct wf_interp wf_interp;
 // JUMP_BACKWARD (invariant 5).
 #define WF_BRK_STW 0x1u       // a pause is requested: park
 #define WF_BRK_GC 0x2u        // a collection is wanted
-#define WF_BRK_INSTR 0x4u     // instrumentation changed (monitoring issue)
+#define WF_BRK_INSTR 0x4u     // DISABLE left opcodes: restore pause wanted
 #define WF_BRK_SIGNAL 0x8u    // a signal / async exception is pending
 
 // Attach states (wf_thread.state).
@@ -64,7 +64,10 @@ struct wf_thread {
     wf_exc_info *exc_info;
     // C-level recursion depth of Python calls. W/R: owner.
     int32_t recursion_depth;
-    int32_t recursion_limit;  // copy of the interpreter's limit
+    // Copy of the interpreter's limit. W: sys.setrecursionlimit on any
+    // thread under threads_lock, relaxed atomic store. R: owner, relaxed
+    // (wf_thread_recursion_limit: a plain load on x86/arm64).
+    int32_t recursion_limit;
     // Frame data stack (VM-owned; frames' locals and value stacks).
     wf_value *stack_base, *stack_top, *stack_limit;
 
@@ -137,6 +140,7 @@ struct wf_interp {
     wf_value main_module;
     wf_value argv;  // list of str, set before running __main__
     // Recursion limit for new threads and sys.getrecursionlimit().
+    // W: under threads_lock, relaxed atomic store. R: relaxed atomic.
     int32_t recursion_limit;
 
     // Thread list. Joining and leaving take threads_lock and then the
@@ -224,10 +228,13 @@ void wf_thread_free_unstarted(wf_thread *creator, wf_thread *ts);
 // detached thread costs a pause nothing: the requester holds it SUSPENDED.
 // Caller: attached, at a point where every live value is rooted and the
 // frame's pc/sp are saved (inside a PROTECTed call). Never blocks.
+// Idempotent: detaching a thread that is not attached does nothing (it
+// must not turn a SUSPENDED thread back to DETACHED mid-pause).
 void wf_thread_detach(wf_thread *ts);
 // Re-enter the attached state after wf_thread_detach. Blocks while a pause
 // holds this thread SUSPENDED (a detached thread never re-attaches
-// mid-pause). Caller: detached.
+// mid-pause). Caller: detached (attaching an attached thread does
+// nothing).
 void wf_thread_attach(wf_thread *ts);
 // pthread_mutex_lock([m]) for an attached caller: tries once, else waits
 // detached, so a pause never waits for a thread blocked on [m].
@@ -242,6 +249,13 @@ WF_MUST_CHECK int wf_brk_handle(wf_thread *ts);
 
 // Number of threads on the list (threading.active_count). Any thread.
 uint32_t wf_thread_count(wf_interp *interp);
+
+// [ts]'s recursion limit (its copy of the interpreter's). Owner.
+static inline int32_t
+wf_thread_recursion_limit(const wf_thread *ts)
+{
+    return __atomic_load_n(&ts->recursion_limit, __ATOMIC_RELAXED);
+}
 
 // ===== Root stack =====
 

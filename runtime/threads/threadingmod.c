@@ -561,7 +561,8 @@ thread_main(void *arg)
         }
     }
     ts->nroots = 0;
-    ts->pyobj = WF_NULL;
+    // Relaxed atomic: threading.enumerate() reads it from other threads.
+    wf_atomic_store_relaxed_u64(&ts->pyobj, WF_NULL);
     wf_thread_free_current(ts);  // detaches, unlinks, hands over objects
 
     bool daemon = sh->daemon;

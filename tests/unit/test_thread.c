@@ -160,6 +160,72 @@ test_thread_detach_attach_round_trip(void **state)
     pthread_mutex_unlock(&m);
 }
 
+// Two native threads force collections at the same moment, over and over,
+// while a third allocates and threads join and leave the list: the
+// requests serialise on the pause mutex (the one waiting is held
+// SUSPENDED by the other's pause), no object reachable from a root is
+// lost, and nothing deadlocks.
+typedef struct gc_job {
+    int rounds;
+    uint32_t *go;
+} gc_job;
+
+static void *
+collect_in_a_loop(void *arg)
+{
+    gc_job *job = arg;
+    wf_thread *me = wf_thread_new_current(&wf_the_interp);
+    if (me == NULL)
+        abort();
+    // A list rooted on this thread must survive every collection.
+    wf_value l = wf_list_new(me, 0);
+    if (l == WF_NULL || wf_root_push(me, l) < 0)
+        abort();
+    while (!wf_atomic_load_acquire_u32(job->go))
+        sched_yield();
+    for (int i = 0; i < job->rounds; i++) {
+        if (wf_gc_collect(me) != 0)
+            abort();
+        wf_value f = wf_float_new(me, (double)i);
+        if (f == WF_NULL || wf_list_append(me, l, f) < 0)
+            abort();
+    }
+    for (int i = 0; i < job->rounds; i++) {
+        wf_value v;
+        if (!wf_list_get(l, (size_t)i, &v) || wf_float_val(v) != (double)i)
+            abort();
+    }
+    wf_thread_free_current(me);
+    return NULL;
+}
+
+static void
+test_thread_two_threads_collect_at_once(void **state)
+{
+    (void)state;
+    uint32_t go = 0;
+    gc_job jobs[2] = {{.rounds = 200, .go = &go}, {.rounds = 200, .go = &go}};
+    pthread_t th[2], churn[4];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(
+            pthread_create(&th[i], NULL, collect_in_a_loop, &jobs[i]), 0);
+    wf_atomic_store_release_u32(&go, 1);
+    alloc_job aj[4];
+    wf_thread_detach(ts);
+    for (int i = 0; i < 4; i++) {
+        aj[i] = (alloc_job){.n = 2000};
+        assert_int_equal(
+            pthread_create(&churn[i], NULL, allocate_and_exit, &aj[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(churn[i], NULL);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    wf_thread_attach(ts);
+    assert_false(wf_stw_is_stopped());
+    assert_int_equal(wf_gc_collect(ts), 0);
+}
+
 int
 main(void)
 {
@@ -168,6 +234,7 @@ main(void)
         cmocka_unit_test(test_thread_new_detached_is_linked_and_suspendable),
         cmocka_unit_test(test_thread_allocation_is_reported_in_chunks),
         cmocka_unit_test(test_thread_detach_attach_round_trip),
+        cmocka_unit_test(test_thread_two_threads_collect_at_once),
     };
     return cmocka_run_group_tests_name("thread", tests, group_setup,
                                        group_teardown);
