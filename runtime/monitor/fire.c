@@ -151,6 +151,29 @@ wf_fire_deliver_raw(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                    1 + (nrest < 3 ? nrest : 3));
 }
 
+// The answer [res] of tool [tool]'s C callback for [ev] at unit [idx] of
+// [co], other than WF_NONE: apply DISABLE, or report the error. Returns
+// 0 or -1.
+WF_NOINLINE static int
+c_answer(wf_thread *ts, wf_code *co, uint32_t idx, int tool, int ev,
+         wf_value res)
+{
+    if (res == WF_NULL)
+        return -1;
+    if (res == WF_MON_DISABLE) {
+        if (wf_ev_can_disable(ev)) {
+            wf_instr_disable(co, idx, tool, ev);
+            return 0;
+        }
+        (void)wf_mon_callback_swap(tool, ev, WF_NULL);
+        wf_err_format(ts, &wf_exc_ValueError,
+                      "Cannot disable %s events. Callback removed.",
+                      wf_ev_name(ev));
+        return -1;
+    }
+    return 0;
+}
+
 int
 wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                 uint8_t tools, const wf_value *extra, size_t nextra)
@@ -158,6 +181,25 @@ wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     // Built here rather than through wf_fire_deliver_raw: one argument
     // array and one index computation per event.
     uint32_t idx = wf_fire_index(f, pc);
+    // One tool with a C API callback (the embedder's profiler): no
+    // argument array, no loop, no root (deliver_c).
+    if (WF_LIKELY((tools & (tools - 1)) == 0)) {
+        int tool = __builtin_ctz(tools);
+        wf_value cb = wf_mon_callback_at(tool, ev);
+        if (cb != WF_NULL && wf_val_is(cb, &wf_mon_capi_cb_type)) {
+            int saved_tool = wf_fire_cur_tool_;
+            int saved_event = wf_fire_cur_event_;
+            wf_fire_cur_tool_ = tool;
+            wf_fire_cur_event_ = ev;
+            wf_value res = deliver_c(ts, (const wf_mon_capi_cb *)wf_val_as_obj(cb),
+                                     tool, ev, f->code, wf_code_offset(idx));
+            wf_fire_cur_tool_ = saved_tool;
+            wf_fire_cur_event_ = saved_event;
+            if (WF_LIKELY(res == WF_NONE))
+                return 0;
+            return c_answer(ts, f->code, idx, tool, ev, res);
+        }
+    }
     wf_value args[4];
     args[0] = wf_val_from_obj(f->code);
     args[1] = wf_val_from_int(wf_code_offset(idx));

@@ -330,6 +330,12 @@ wf_fire_py_throw(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 static inline int
 wf_fire_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
+    // A thread with no interest, or inside a callback (a trace function's
+    // own lines), stops here: the recorded jump is consumed all the same.
+    if (WF_UNLIKELY((ts->in_callback | (ts->mon_tools == 0)) != 0)) {
+        f->mon_jump_to = NULL;
+        return 0;
+    }
     return wf_fire_line_slow(ts, f, pc);
 }
 
