@@ -10,7 +10,8 @@
 #                             installed (fuzz), TSan (unit)
 # Packages come from apt-get (Debian 12), only when missing; as root
 # directly, otherwise through sudo. CI=true builds with WEFT_WERROR=ON.
-# Build directories: build/, build-asan/, build-fuzz/, build-tsan/.
+# Build directories: build/, build-asan/, build-fuzz/, build-off/,
+# build-tsan/.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 2
@@ -122,6 +123,13 @@ test_fuzz() {
         run_ctest build-fuzz -L fuzz
 }
 
+# The build with monitoring compiled out (STYLE 9.7): it must build with
+# no warnings and pass every test that does not trace.
+test_off() {
+    build build-off -DWEFT_MONITORING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+        run_ctest build-off -L 'unit|script|stress'
+}
+
 test_tsan() {
     build build-tsan -DWEFT_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug \
         -DCMAKE_C_FLAGS_DEBUG="-O1 -g" || return 1
@@ -136,9 +144,12 @@ test_tsan() {
         --output-on-failure -j 2 -L unit || return 1
     # The threading script tests and a short stress pass (every scenario,
     # ~10 s each): TSan must report nothing (exitcode=66 on a report).
-    TSAN_OPTIONS="$tsan_opts:exitcode=66" WEFT_TEST_TIMEOUT=120 \
-        "${norand[@]}" sh "$root/tests/run_script_tests.sh" \
-        "$root/build-tsan/weft" "$root/tests/scripts/threads" || return 1
+    local area
+    for area in threads threads_tracing; do
+        TSAN_OPTIONS="$tsan_opts:exitcode=66" WEFT_TEST_TIMEOUT=120 \
+            "${norand[@]}" sh "$root/tests/run_script_tests.sh" \
+            "$root/build-tsan/weft" "$root/tests/scripts/$area" || return 1
+    done
     TSAN_OPTIONS="$tsan_opts:exitcode=66" \
         "${norand[@]}" "$root/build-tsan/weft" stress --seconds 10
 }
@@ -153,6 +164,8 @@ run_tests() {
     else
         skip "libFuzzer (build-fuzz/)" "clang is not installed"
     fi
+    step "monitoring compiled out: unit, script, stress (build-off/)" \
+        test_off
     step "TSan: unit tests, thread scripts, short stress (build-tsan/)" test_tsan
 
     printf '\n===== summary =====\n'

@@ -817,7 +817,9 @@ run_frame(wf_thread *ts, wf_frame *f, bool throwing)
     wf_value *localsplus;
     const wf_value *consts;
     const wf_value *names;
-    uint32_t oparg;
+    // size_t, not uint32_t: a 32-bit oparg indexing consts/localsplus
+    // made gcc 12 re-zero-extend it (mov r32,r32) in every hot opcode.
+    size_t oparg;
     wf_value retval;
 
     f->previous = ts->frame;

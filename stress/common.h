@@ -24,7 +24,7 @@ typedef struct wf_stress_cfg {
 
 // Scenario entry points (one per stress/scenarios.def line). Return 0 when
 // every check held; a failed STRESS_CHECK exits the child process.
-#define WF_STRESS(name, threads, invariant) \
+#define WF_STRESS(name, threads, tracing, invariant) \
     int wf_stress_##name##_run(const wf_stress_cfg *cfg);
 #include "scenarios.def"
 

@@ -23,13 +23,14 @@
 typedef struct scenario {
     const char *name;
     int threads;
+    bool tracing;  // needs monitoring compiled in
     const char *invariant;
     int (*run)(const wf_stress_cfg *);
 } scenario;
 
 static const scenario scenarios[] = {
-#define WF_STRESS(name, threads, invariant) \
-    {#name, threads, invariant, wf_stress_##name##_run},
+#define WF_STRESS(name, threads, tracing, invariant) \
+    {#name, threads, tracing, invariant, wf_stress_##name##_run},
 #include "scenarios.def"
 };
 #define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
@@ -242,6 +243,11 @@ wf_stress_main(int argc, char **argv)
     for (size_t k = 0; k < N_SCENARIOS; k++) {
         if (any && !selected[k])
             continue;
+        if (scenarios[k].tracing && !WEFT_MONITORING) {
+            printf("stress %s: skipped: monitoring is compiled out "
+                   "(WEFT_MONITORING=OFF)\n", scenarios[k].name);
+            continue;
+        }
         failed += run_one(&scenarios[k], &base);
     }
     printf("weft stress: %d scenario(s) failed\n", failed);

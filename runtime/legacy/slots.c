@@ -31,7 +31,9 @@ static _Thread_local wf_frame *what_frame;
 // R: plain, any thread.
 static wf_value what_strs[WF_TRACE_OPCODE + 1];
 
-static const char *const what_names[WF_TRACE_OPCODE + 1] = {
+// (Unused when monitoring is compiled out, like slot_is_set below.)
+__attribute__((unused)) static const char *const
+    what_names[WF_TRACE_OPCODE + 1] = {
     [WF_TRACE_CALL] = "call",         [WF_TRACE_EXCEPTION] = "exception",
     [WF_TRACE_LINE] = "line",         [WF_TRACE_RETURN] = "return",
     [WF_TRACE_C_CALL] = "c_call",     [WF_TRACE_C_EXCEPTION] = "c_exception",
@@ -103,7 +105,7 @@ set_slot(wf_thread *t, int tool, wf_tracefunc fn, wf_value obj)
         t->mon_tools = (uint8_t)(t->mon_tools & ~bit);
 }
 
-static bool
+__attribute__((unused)) static bool
 slot_is_set(const wf_thread *t, int tool)
 {
     return tool == WF_TOOL_SYS_TRACE ? t->c_tracefunc != NULL
@@ -131,8 +133,14 @@ wf_lslot_call(wf_thread *ts, wf_tracefunc fn, wf_value obj, wf_frame *f,
     // [arg] immediate or already rooted elsewhere) costs a few stores.
     wf_value saved = ts->exc;
     ts->exc = WF_NULL;
+    // sys.settrace's/setprofile's own trampolines need no root for [obj]:
+    // it is the Python function they call (its frame holds it while it
+    // runs) or unused (a local event goes to f_trace), and nothing before
+    // that call reaches a safe point (allocation never collects).
+    bool own = fn == wf_ltrace_trampoline || fn == wf_lprof_trampoline;
     if ((saved != WF_NULL && root_push(ts, saved) < 0) ||
-        (obj != WF_NULL && wf_val_is_obj(obj) && root_push(ts, obj) < 0) ||
+        (!own && obj != WF_NULL && wf_val_is_obj(obj) &&
+         root_push(ts, obj) < 0) ||
         (arg != WF_NULL && wf_val_is_obj(arg) && root_push(ts, arg) < 0)) {
         wf_root_release(ts, mark);
         return -1;  // MemoryError replaces the exception in flight

@@ -44,6 +44,19 @@ call_one(wf_thread *ts, wf_value cb, const wf_value *args, size_t nargs)
     return wf_obj_call(ts, cb, args, nargs, WF_NULL);
 }
 
+// The C function of [cb] if it is a plain builtin (no receiver, no owner:
+// the legacy adapters), else NULL. Such a function never sees its builtin
+// object, so once [fn] is read the object needs no root while it runs, and
+// none of them reads wf_fire_current_tool/_event (only C API callbacks do).
+static inline wf_cfunc
+plain_builtin_fn(wf_value cb)
+{
+    if (!wf_val_is(cb, &wf_builtin_type))
+        return NULL;
+    const wf_builtin *b = (const wf_builtin *)wf_val_as_obj(cb);
+    return b->self == WF_NULL && b->owner == NULL ? b->fn : NULL;
+}
+
 // Call C API callback [h] of [tool] for [ev] with PEP 669's (code [co],
 // [a1] = offset, or line for LINE) described in a weft_mon_event. The
 // embedder's function and data are read first: the object need not stay
@@ -199,6 +212,21 @@ wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                 return 0;
             return c_answer(ts, f->code, idx, tool, ev, res);
         }
+        wf_cfunc fn = plain_builtin_fn(cb);
+        if (fn != NULL) {
+            wf_value args[4];
+            args[0] = wf_val_from_obj(f->code);
+            args[1] = wf_val_from_int(wf_code_offset(idx));
+            size_t n = nextra < 2 ? nextra : 2;
+            for (size_t i = 0; i < n; i++)
+                args[2 + i] = extra[i];
+            ts->in_callback++;
+            wf_value res = fn(ts, args, 2 + n, WF_NULL);
+            ts->in_callback--;
+            if (WF_LIKELY(res == WF_NONE))
+                return 0;
+            return c_answer(ts, f->code, idx, tool, ev, res);
+        }
     }
     wf_value args[4];
     args[0] = wf_val_from_obj(f->code);
@@ -292,6 +320,20 @@ wf_fire_line_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
         return 0;
     wf_value args[2] = {wf_val_from_obj(co),
                         wf_val_from_int(wf_code_line(co, idx))};
+    // One tool whose callback is a plain builtin (settrace's adapter):
+    // called directly, as in wf_fire_deliver.
+    if (WF_LIKELY((t & (t - 1)) == 0)) {
+        int tool = __builtin_ctz(t);
+        wf_cfunc fn = plain_builtin_fn(wf_mon_callback_at(tool, WF_EV_LINE));
+        if (fn != NULL) {
+            ts->in_callback++;
+            wf_value res = fn(ts, args, 2, WF_NULL);
+            ts->in_callback--;
+            if (WF_LIKELY(res == WF_NONE))
+                return 0;
+            return c_answer(ts, co, idx, tool, WF_EV_LINE, res);
+        }
+    }
     return deliver(ts, co, idx, WF_EV_LINE, t, args, 2);
 }
 
