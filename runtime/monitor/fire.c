@@ -187,39 +187,78 @@ c_answer(wf_thread *ts, wf_code *co, uint32_t idx, int tool, int ev,
     return 0;
 }
 
-int
-wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-                uint8_t tools, const wf_value *extra, size_t nextra)
+// The non-zero answer [rc] of the C callback called for [e] by wf_fire_c1
+// in [f]: DISABLE, or a RuntimeError. Everything but [ts] and [f] is read
+// back from [e], so that wf_fire_c1 keeps nothing else live across the
+// call. Returns 0 or -1.
+WF_NOINLINE static int
+c1_answer(wf_thread *ts, const wf_frame *f, const weft_mon_event *e, int rc)
+{
+    if (rc == WEFT_MON_DISABLE)
+        return c_answer(ts, f->code, (uint32_t)e->offset / 2, e->tool,
+                        e->event, WF_MON_DISABLE);
+    (void)wf_err_format(ts, &wf_exc_RuntimeError,
+                        "C monitoring callback returned %d", rc);
+    return -1;
+}
+
+// The one-tool C callback path of wf_fire_deliver: C API callback [h] of
+// [tool] for [ev] (not LINE) at unit [pc] of [f]. The weft_mon_event is
+// filled on the stack, the tool and event travelling in it (not through
+// wf_fire_cur_*: only a generic call of the object reads those), and the
+// embedder's function is called with the re-entrancy guard raised; the
+// object is not touched once the function runs, so it needs no root.
+// Returns 0 or -1 (c1_answer).
+static int
+fire_c1(wf_thread *ts, const wf_frame *f, const wf_codeunit *pc,
+        const wf_mon_capi_cb *h, int tool, int ev)
+{
+    // [ts] and [f] sit next to the event rather than in saved registers:
+    // the embedder's function may see the block, so they are reloaded
+    // after it, which costs less than saving and restoring registers.
+    struct {
+        weft_mon_event e;
+        wf_thread *ts;
+        const wf_frame *f;
+    } c;
+    const wf_code *co = f->code;
+    uint32_t idx = (uint32_t)(pc - co->code);
+    c.ts = ts;
+    c.f = f;
+    c.e.tool = tool;
+    c.e.event = ev;
+    c.e.code_name = wf_str_cstr(co->name);
+    c.e.firstlineno = co->firstlineno;
+    c.e.offset = wf_code_offset(idx);
+    c.e.line = wf_code_line(co, idx);
+    ts->in_callback++;
+    int rc = h->fn(h->data, &c.e);
+    c.ts->in_callback--;
+    if (WF_LIKELY(rc == 0))
+        return 0;
+    return c1_answer(c.ts, c.f, &c.e, rc);
+}
+
+// wf_fire_deliver past its C callback test: one tool whose callback is a
+// plain builtin (called directly), else the delivery loop. Out of line so
+// that wf_fire_deliver itself saves no registers.
+WF_NOINLINE static int
+deliver_other(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+              uint8_t tools, const wf_value *extra, size_t nextra)
 {
     // Built here rather than through wf_fire_deliver_raw: one argument
     // array and one index computation per event.
     uint32_t idx = wf_fire_index(f, pc);
-    // One tool with a C API callback (the embedder's profiler): no
-    // argument array, no loop, no root (deliver_c).
+    wf_value args[4];
+    args[0] = wf_val_from_obj(f->code);
+    args[1] = wf_val_from_int(wf_code_offset(idx));
+    size_t n = nextra < 2 ? nextra : 2;
+    for (size_t i = 0; i < n; i++)
+        args[2 + i] = extra[i];
     if (WF_LIKELY((tools & (tools - 1)) == 0)) {
         int tool = __builtin_ctz(tools);
-        wf_value cb = wf_mon_callback_at(tool, ev);
-        if (cb != WF_NULL && wf_val_is(cb, &wf_mon_capi_cb_type)) {
-            int saved_tool = wf_fire_cur_tool_;
-            int saved_event = wf_fire_cur_event_;
-            wf_fire_cur_tool_ = tool;
-            wf_fire_cur_event_ = ev;
-            wf_value res = deliver_c(ts, (const wf_mon_capi_cb *)wf_val_as_obj(cb),
-                                     tool, ev, f->code, wf_code_offset(idx));
-            wf_fire_cur_tool_ = saved_tool;
-            wf_fire_cur_event_ = saved_event;
-            if (WF_LIKELY(res == WF_NONE))
-                return 0;
-            return c_answer(ts, f->code, idx, tool, ev, res);
-        }
-        wf_cfunc fn = plain_builtin_fn(cb);
+        wf_cfunc fn = plain_builtin_fn(wf_mon_callback_at(tool, ev));
         if (fn != NULL) {
-            wf_value args[4];
-            args[0] = wf_val_from_obj(f->code);
-            args[1] = wf_val_from_int(wf_code_offset(idx));
-            size_t n = nextra < 2 ? nextra : 2;
-            for (size_t i = 0; i < n; i++)
-                args[2 + i] = extra[i];
             ts->in_callback++;
             wf_value res = fn(ts, args, 2 + n, WF_NULL);
             ts->in_callback--;
@@ -228,13 +267,25 @@ wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
             return c_answer(ts, f->code, idx, tool, ev, res);
         }
     }
-    wf_value args[4];
-    args[0] = wf_val_from_obj(f->code);
-    args[1] = wf_val_from_int(wf_code_offset(idx));
-    size_t n = nextra < 2 ? nextra : 2;
-    for (size_t i = 0; i < n; i++)
-        args[2 + i] = extra[i];
     return deliver(ts, f->code, idx, ev, tools, args, 2 + n);
+}
+
+int
+wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+                uint8_t tools, const wf_value *extra, size_t nextra)
+{
+    // One tool with a C API callback (the embedder's profiler): no
+    // argument array, no loop, no root, no register saved here (both
+    // paths are tail calls).
+    if (WF_LIKELY((tools & (tools - 1)) == 0)) {
+        int tool = __builtin_ctz(tools);
+        wf_value cb = wf_mon_callback_at(tool, ev);
+        if (WF_LIKELY(cb != WF_NULL && wf_val_is(cb, &wf_mon_capi_cb_type)))
+            return fire_c1(ts, f, pc,
+                           (const wf_mon_capi_cb *)wf_val_as_obj(cb), tool,
+                           ev);
+    }
+    return deliver_other(ts, f, pc, ev, tools, extra, nextra);
 }
 
 // Deliver [ev] with the exception in flight as its last argument, after
