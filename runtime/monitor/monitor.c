@@ -684,32 +684,36 @@ mon_use_tool_id(wf_thread *ts, const wf_value *args, size_t nargs,
     return rc < 0 ? WF_NULL : WF_NONE;
 }
 
+// clear_tool_id / free_tool_id: check the one tool argument, then run
+// [op] under the monitoring mutex.
+static wf_value
+tool_op(wf_thread *ts, const char *fname, const wf_value *args, size_t nargs,
+        wf_value kwnames, int (*op)(wf_thread *, int))
+{
+    int tool;
+    if (wf_arg_check(ts, fname, nargs, kwnames, 1, 1) < 0 ||
+        arg_int(ts, args[0], &tool) < 0 || check_valid_tool(ts, tool) < 0)
+        return WF_NULL;
+    wf_mon_lock(ts);
+    int rc = op(ts, tool);
+    wf_mon_unlock(ts);
+    return rc < 0 ? WF_NULL : WF_NONE;
+}
+
 static wf_value
 mon_clear_tool_id(wf_thread *ts, const wf_value *args, size_t nargs,
                   wf_value kwnames)
 {
-    int tool;
-    if (wf_arg_check(ts, "clear_tool_id", nargs, kwnames, 1, 1) < 0 ||
-        arg_int(ts, args[0], &tool) < 0 || check_valid_tool(ts, tool) < 0)
-        return WF_NULL;
-    wf_mon_lock(ts);
-    int rc = wf_mon_clear_tool_locked(ts, tool);
-    wf_mon_unlock(ts);
-    return rc < 0 ? WF_NULL : WF_NONE;
+    return tool_op(ts, "clear_tool_id", args, nargs, kwnames,
+                   wf_mon_clear_tool_locked);
 }
 
 static wf_value
 mon_free_tool_id(wf_thread *ts, const wf_value *args, size_t nargs,
                  wf_value kwnames)
 {
-    int tool;
-    if (wf_arg_check(ts, "free_tool_id", nargs, kwnames, 1, 1) < 0 ||
-        arg_int(ts, args[0], &tool) < 0 || check_valid_tool(ts, tool) < 0)
-        return WF_NULL;
-    wf_mon_lock(ts);
-    int rc = wf_mon_free_tool_locked(ts, tool);
-    wf_mon_unlock(ts);
-    return rc < 0 ? WF_NULL : WF_NONE;
+    return tool_op(ts, "free_tool_id", args, nargs, kwnames,
+                   wf_mon_free_tool_locked);
 }
 
 static wf_value
