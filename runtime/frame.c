@@ -142,8 +142,9 @@ wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx)
 static wf_value
 frameobj_new(wf_thread *ts, wf_frame *f)
 {
-    wf_frameobj *fo = (wf_frameobj *)wf_gc_alloc(ts, &wf_frame_type,
-                                                 sizeof(wf_frameobj));
+    // Every field is written below (snap_inline is read only up to nsnap).
+    wf_frameobj *fo = (wf_frameobj *)wf_gc_alloc_uninit(
+        ts, &wf_frame_type, sizeof(wf_frameobj));
     if (fo == NULL)
         return WF_NULL;
     fo->frame = f;

@@ -92,10 +92,10 @@ WF_MUST_CHECK wf_frame *wf_frame_push_slow(wf_thread *ts, wf_code *co,
                                            wf_value builtins,
                                            wf_value locals);
 
-// Fill a frame header for [co] at [f] with empty localsplus and value stack.
-static inline wf_frame *
-wf_frame_init_at(wf_frame *f, size_t words, wf_code *co, wf_value func,
-                 wf_value globals, wf_value builtins, wf_value locals)
+// Fill a frame header for [co] at [f], except localsplus and sp.
+static inline void
+wf_frame_init_header(wf_frame *f, size_t words, wf_code *co, wf_value func,
+                     wf_value globals, wf_value builtins, wf_value locals)
 {
     f->code = co;
     f->func = func;
@@ -112,6 +112,14 @@ wf_frame_init_at(wf_frame *f, size_t words, wf_code *co, wf_value func,
     f->is_entry = 0;
     f->pad_ = 0;
     f->mon_jump_to = NULL;
+}
+
+// Fill a frame header for [co] at [f] with empty localsplus and value stack.
+static inline wf_frame *
+wf_frame_init_at(wf_frame *f, size_t words, wf_code *co, wf_value func,
+                 wf_value globals, wf_value builtins, wf_value locals)
+{
+    wf_frame_init_header(f, words, co, func, globals, builtins, locals);
     uint32_t n = co->nlocalsplus;
     for (uint32_t i = 0; i < n; i++)
         f->localsplus[i] = WF_NULL;
@@ -140,6 +148,36 @@ wf_frame_push(wf_thread *ts, wf_code *co, wf_value func, wf_value globals,
     return wf_frame_init_at(f, words, co, func, globals, builtins, locals);
 }
 
+// wf_frame_push for a call of function [func] (of [co], with [globals] and
+// [builtins]) whose three positional arguments [a0]..[a2] fill its first
+// localsplus slots (co->argcount == 3, no other binding): the slots are
+// written once, not emptied first. Same contract as wf_frame_push.
+WF_MUST_CHECK static inline wf_frame *
+wf_frame_push3(wf_thread *ts, wf_code *co, wf_value func, wf_value globals,
+               wf_value builtins, wf_value a0, wf_value a1, wf_value a2)
+{
+    size_t words = wf_frame_words(co);
+    wf_frame *f;
+    if (WF_UNLIKELY(ts->recursion_depth >= wf_thread_recursion_limit(ts) ||
+                    (size_t)(ts->stack_limit - ts->stack_top) < words)) {
+        f = wf_frame_push_slow(ts, co, func, globals, builtins, WF_NULL);
+        if (f == NULL)
+            return NULL;
+    } else {
+        f = (wf_frame *)ts->stack_top;
+        ts->stack_top += words;
+        ts->recursion_depth++;
+        wf_frame_init_header(f, words, co, func, globals, builtins, WF_NULL);
+        uint32_t n = co->nlocalsplus;
+        for (uint32_t i = 3; i < n; i++)
+            f->localsplus[i] = WF_NULL;
+        f->sp = f->localsplus + n;
+    }
+    f->localsplus[0] = a0;
+    f->localsplus[1] = a1;
+    f->localsplus[2] = a2;
+    return f;
+}
 
 // The frame object of [f], created on first use. Returns it, or WF_NULL
 // with MemoryError set. Never reaches a safe point.

@@ -47,14 +47,10 @@ report_alloc(wf_thread *ts)
         wf_atomic_or_relaxed_u32(&ts->eval_breaker, WF_BRK_GC);
 }
 
-wf_obj *
-wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size)
+// Link fresh object [o] of [size] bytes and type [tp] on [ts]'s list.
+static inline wf_obj *
+link_new(wf_thread *ts, wf_obj *o, wf_type *tp, size_t size)
 {
-    wf_obj *o = calloc(1, size);
-    if (o == NULL) {
-        wf_err_no_memory(ts);
-        return NULL;
-    }
     o->type = tp;
     o->gc_next = ts->alloc_head;
     ts->alloc_head = o;
@@ -65,6 +61,30 @@ wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size)
     if (WF_UNLIKELY(ts->alloc_unreported >= WF_GC_ALLOC_CHUNK))
         report_alloc(ts);
     return o;
+}
+
+wf_obj *
+wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size)
+{
+    wf_obj *o = calloc(1, size);
+    if (o == NULL) {
+        wf_err_no_memory(ts);
+        return NULL;
+    }
+    return link_new(ts, o, tp, size);
+}
+
+wf_obj *
+wf_gc_alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
+{
+    wf_obj *o = malloc(size);
+    if (o == NULL) {
+        wf_err_no_memory(ts);
+        return NULL;
+    }
+    o->gc_bits = 0;
+    o->aux = 0;
+    return link_new(ts, o, tp, size);
 }
 
 static void

@@ -23,16 +23,15 @@ static const wf_lslot_spec profile_spec;
 
 // Same as CPython: the result is ignored; a raise clears the thread's
 // profile function and propagates.
-int
-wf_lprof_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f, int what,
-                       wf_value arg)
+static inline int
+trampoline(wf_thread *ts, wf_value obj, wf_frame *f, int what, wf_value arg,
+           int ev)
 {
     wf_value fobj = wf_frame_get_object(ts, f);
     if (fobj == WF_NULL)
         return -1;
-    wf_value args[3] = {fobj, wf_lslot_what_str(what), arg};
-    wf_value res = wf_lslot_call_python(ts, obj, args);
-    if (res == WF_NULL) {
+    wf_value res = wf_lslot_run_py(ts, f, obj, fobj, what, arg, ev);
+    if (WF_UNLIKELY(res == WF_NULL)) {
         wf_lslot_clear_after_error(ts, &profile_spec);
         return -1;
     }
@@ -42,10 +41,9 @@ wf_lprof_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f, int what,
 int
 wf_lprof_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
 {
-    return wf_lprof_trampoline_ts(wf_thread_current(), obj, f, what, arg);
+    wf_thread *ts = wf_thread_current();
+    return trampoline(ts, obj, f, what, arg, ts->lslot_what);
 }
-
-// ===== Setting and reading the slot =====
 
 int
 wf_lprof_set_c(wf_thread *ts, wf_tracefunc fn, wf_value obj,
@@ -82,6 +80,18 @@ wf_lprof_getprofile(wf_thread *ts)
 
 // ===== Adapters (tool 6's callbacks) =====
 
+// Deliver [what]/[arg] for event [ev] of [f], the current frame, to the
+// thread's profile slot (set).
+static inline wf_value
+profile_at(wf_thread *ts, wf_frame *f, int ev, int what, wf_value arg)
+{
+    int err = ts->c_profilefunc == wf_lprof_trampoline
+                  ? trampoline(ts, ts->c_profileobj, f, what, arg, ev)
+                  : wf_lslot_call(ts, ts->c_profilefunc, ts->c_profileobj, f,
+                                  what, arg, ev);
+    return err < 0 ? WF_NULL : WF_NONE;
+}
+
 // call_profile_func: deliver [what]/[arg] for event [ev] of the current
 // frame to the thread's profile slot.
 static wf_value
@@ -93,9 +103,26 @@ call_profile_func(wf_thread *ts, int ev, int what, wf_value arg)
     if (f == NULL)
         return wf_err_format(ts, &wf_exc_SystemError,
                              "Missing frame when calling profile function.");
-    int err = wf_lslot_call(ts, ts->c_profilefunc, ts->c_profileobj, f, what,
-                            arg, ev);
-    return err < 0 ? WF_NULL : WF_NONE;
+    return profile_at(ts, f, ev, what, arg);
+}
+
+wf_value
+wf_lprof_fire(wf_thread *ts, wf_frame *f, int ev, wf_value arg)
+{
+    if (ts->c_profilefunc == NULL)
+        return WF_NONE;
+    switch (ev) {
+    case WF_EV_PY_START:
+    case WF_EV_PY_RESUME:
+        return profile_at(ts, f, ev, WF_TRACE_CALL, WF_NONE);
+    case WF_EV_PY_RETURN:
+    case WF_EV_PY_YIELD:
+        return profile_at(ts, f, ev, WF_TRACE_RETURN, arg);
+    default:
+        return wf_err_format(ts, &wf_exc_SystemError,
+                             "no direct delivery of %s to sys.setprofile",
+                             wf_ev_name(ev));
+    }
 }
 
 static wf_value
@@ -184,7 +211,7 @@ profile_c_event(wf_thread *ts, int ev, int what, const wf_value *args,
             return WF_NULL;
         ((wf_builtin *)wf_val_as_obj(bound))->self = self;
         ((wf_builtin *)wf_val_as_obj(bound))->module = b->module;
-        callable = bound;  // rooted by wf_lslot_call
+        callable = bound;  // rooted by the slot call (its [arg])
     }
     return call_profile_func(ts, ev, what, callable);
 }

@@ -16,20 +16,15 @@
 #include "legacy.h"
 
 #if WEFT_MONITORING
+#  include "../monitor/fire.h"
 #  include "../monitor/monitor.h"
 #endif
-
-// The PEP 669 event whose slot function runs on this thread, or -1.
-// W/R: the owning thread only.
-static _Thread_local int what_event = -1;
-// The frame that event belongs to, or NULL. W/R: the owning thread only.
-static _Thread_local wf_frame *what_frame;
 
 // Event names by WF_TRACE_* number (CPython's whatstrings), interned.
 // W: monitoring mutex, once (first wf_lslot_set), before any adapter can
 // run (an adapter runs only for a thread whose slot a later write set).
-// R: plain, any thread.
-static wf_value what_strs[WF_TRACE_OPCODE + 1];
+// R: plain, any thread (wf_lslot_what_str).
+wf_value wf_lslot_what_strs_[WF_TRACE_OPCODE + 1];
 
 // (Unused when monitoring is compiled out, like slot_is_set below.)
 __attribute__((unused)) static const char *const
@@ -43,21 +38,15 @@ __attribute__((unused)) static const char *const
 int
 wf_lslot_what_event(void)
 {
-    return what_event;
+    wf_thread *ts = wf_thread_current();
+    return ts != NULL ? ts->lslot_what : -1;
 }
 
 wf_frame *
 wf_lslot_what_frame(void)
 {
-    return what_frame;
-}
-
-wf_value
-wf_lslot_what_str(int what)
-{
-    if (what < 0 || what > WF_TRACE_OPCODE || what_strs[what] == WF_NULL)
-        return WF_NONE;
-    return what_strs[what];
+    wf_thread *ts = wf_thread_current();
+    return ts != NULL ? ts->lslot_frame : NULL;
 }
 
 int32_t
@@ -112,51 +101,28 @@ slot_is_set(const wf_thread *t, int tool)
                                      : t->c_profilefunc != NULL;
 }
 
-// Root [v] (not WF_NULL): an inline push while the array has room.
-static inline int
-root_push(wf_thread *ts, wf_value v)
-{
-    if (WF_LIKELY(ts->nroots < ts->roots_cap)) {
-        ts->roots[ts->nroots++] = v;
-        return 0;
-    }
-    return wf_root_push(ts, v) < 0 ? -1 : 0;
-}
-
 int
 wf_lslot_call(wf_thread *ts, wf_tracefunc fn, wf_value obj, wf_frame *f,
               int what, wf_value arg, int ev)
 {
     size_t mark = wf_root_mark(ts);
     // call_trace_protected: the callee must not see (or clobber) the
-    // exception in flight. The common case (none in flight, [obj] and
-    // [arg] immediate or already rooted elsewhere) costs a few stores.
+    // exception in flight.
     wf_value saved = ts->exc;
     ts->exc = WF_NULL;
-    // sys.settrace's/setprofile's own trampolines need no root for [obj]:
-    // it is the Python function they call (its frame holds it while it
-    // runs) or unused (a local event goes to f_trace), and nothing before
-    // that call reaches a safe point (allocation never collects).
-    bool own = fn == wf_ltrace_trampoline || fn == wf_lprof_trampoline;
-    if ((saved != WF_NULL && root_push(ts, saved) < 0) ||
-        (!own && obj != WF_NULL && wf_val_is_obj(obj) &&
-         root_push(ts, obj) < 0) ||
-        (arg != WF_NULL && wf_val_is_obj(arg) && root_push(ts, arg) < 0)) {
+    if ((saved != WF_NULL && wf_lslot_root_push(ts, saved) < 0) ||
+        (obj != WF_NULL && wf_val_is_obj(obj) && wf_lslot_root_push(ts, obj) < 0) ||
+        (arg != WF_NULL && wf_val_is_obj(arg) && wf_lslot_root_push(ts, arg) < 0)) {
         wf_root_release(ts, mark);
         return -1;  // MemoryError replaces the exception in flight
     }
-    int old = what_event;
-    wf_frame *old_frame = what_frame;
-    what_event = ev;
-    what_frame = f;
-    wf_value a = arg != WF_NULL ? arg : WF_NONE;
-    // sys.settrace's and sys.setprofile's own trampolines are called
-    // directly with the thread (no wf_thread_current, no indirect call).
-    int err = fn == wf_ltrace_trampoline   ? wf_ltrace_trampoline_ts(ts, obj, f, what, a)
-              : fn == wf_lprof_trampoline ? wf_lprof_trampoline_ts(ts, obj, f, what, a)
-                                          : fn(obj, f, what, a);
-    what_event = old;
-    what_frame = old_frame;
+    int old = ts->lslot_what;
+    wf_frame *old_frame = ts->lslot_frame;
+    ts->lslot_what = ev;
+    ts->lslot_frame = f;
+    int err = fn(obj, f, what, arg != WF_NULL ? arg : WF_NONE);
+    ts->lslot_what = old;
+    ts->lslot_frame = old_frame;
     if (WF_LIKELY(err == 0)) {
         if (WF_UNLIKELY(ts->exc != WF_NULL))
             ts->exc = WF_NULL;  // a C function's stray error: not raised
@@ -168,28 +134,6 @@ wf_lslot_call(wf_thread *ts, wf_tracefunc fn, wf_value obj, wf_frame *f,
     }
     wf_root_release(ts, mark);
     return err == 0 ? 0 : -1;
-}
-
-wf_value
-wf_lslot_call_python(wf_thread *ts, wf_value callback, const wf_value args[3])
-{
-    if (WF_LIKELY(wf_val_is(callback, &wf_func_type))) {
-        // The eval loop's own fast path (eval.c push_call_frame).
-        const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
-        wf_code *co = fn->code;
-        if (co->argcount == 3 && co->kwonlyargcount == 0 &&
-            !(co->flags & (WF_CO_VARARGS | WF_CO_VARKEYWORDS))) {
-            wf_frame *nf = wf_frame_push(ts, co, callback, fn->globals,
-                                         fn->builtins, WF_NULL);
-            if (WF_UNLIKELY(nf == NULL))
-                return WF_NULL;
-            nf->localsplus[0] = args[0];
-            nf->localsplus[1] = args[1];
-            nf->localsplus[2] = args[2];
-            return wf_eval_frame(ts, nf);
-        }
-    }
-    return wf_obj_call(ts, callback, args, 3, WF_NULL);
 }
 
 void
@@ -221,12 +165,12 @@ register_locked(wf_thread *ts, const wf_lslot_spec *spec)
     if (registered[spec->tool])
         return 0;
     for (int w = 0; w <= WF_TRACE_OPCODE; w++) {
-        if (what_strs[w] != WF_NULL)
+        if (wf_lslot_what_strs_[w] != WF_NULL)
             continue;
         wf_value s = wf_str_intern(ts, what_names[w]);
         if (s == WF_NULL)
             return -1;
-        what_strs[w] = s;  // interned strings are roots
+        wf_lslot_what_strs_[w] = s;  // interned strings are roots
     }
     for (size_t i = 0; i < spec->ncbs; i++) {
         // Allocation never collects, and each builtin is rooted by the
@@ -235,6 +179,10 @@ register_locked(wf_thread *ts, const wf_lslot_spec *spec)
                                      NULL);
         if (cb == WF_NULL)
             return -1;
+        // The fire layer may deliver this event to it directly
+        // (monitor/fire.h "Direct delivery"); set before it is published.
+        wf_val_as_obj(cb)->aux =
+            WF_FIRE_AUX_LEGACY(spec->tool, spec->cbs[i].event);
         (void)wf_mon_callback_swap(spec->tool, spec->cbs[i].event, cb);
     }
     registered[spec->tool] = true;

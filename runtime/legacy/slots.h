@@ -14,6 +14,9 @@
 #endif
 
 #include "../code.h"
+#include "../eval.h"
+#include "../frame.h"
+#include "../func.h"
 #include "../monitor/events.h"
 #include "../threads/thread.h"
 
@@ -67,24 +70,10 @@ void wf_lslot_clear_after_error(wf_thread *ts, const wf_lslot_spec *spec);
 WF_MUST_CHECK int wf_lslot_call(wf_thread *ts, wf_tracefunc fn, wf_value obj,
                                 wf_frame *f, int what, wf_value arg, int ev);
 
-// The bodies of wf_ltrace_trampoline / wf_lprof_trampoline with the
-// calling thread [ts] given: wf_lslot_call calls them directly.
-int wf_ltrace_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f,
-                            int what, wf_value arg);
-int wf_lprof_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f,
-                           int what, wf_value arg);
-
-// Call legacy function [callback](fobj, what-string, arg) (the Python-level
-// trampolines): a plain Python function of exactly three positional
-// parameters gets its frame pushed and run directly (no generic call, no
-// binding), anything else goes through the generic call. [args] rooted.
-wf_value wf_lslot_call_python(wf_thread *ts, wf_value callback,
-                              const wf_value args[3]);
-
 // The PEP 669 event being delivered to a slot function on this thread,
-// or -1. Thread-local.
+// or -1 (wf_thread.lslot_what).
 int wf_lslot_what_event(void);
-// The frame of that event, or NULL. Thread-local.
+// The frame of that event, or NULL (wf_thread.lslot_frame).
 wf_frame *wf_lslot_what_frame(void);
 
 // The line [f] reports while it unwinds with exception [exc] (PY_UNWIND):
@@ -99,7 +88,99 @@ int32_t wf_lslot_unwind_line(const wf_frame *f, wf_value exc);
 // The event name string of legacy event [what] (WF_TRACE_*: "call",
 // "line", ...): interned at the first wf_lslot_set, so any adapter can use
 // it without allocating.
-wf_value wf_lslot_what_str(int what);
+extern wf_value wf_lslot_what_strs_[];
+static inline wf_value
+wf_lslot_what_str(int what)
+{
+    wf_value s = wf_lslot_what_strs_[what];
+    return s != WF_NULL ? s : WF_NONE;
+}
+
+// Root [v] (not WF_NULL): an inline push while the array has room.
+// Returns 0, or -1 with MemoryError set.
+static inline int
+wf_lslot_root_push(wf_thread *ts, wf_value v)
+{
+    if (WF_LIKELY(ts->nroots < ts->roots_cap)) {
+        ts->roots[ts->nroots++] = v;
+        return 0;
+    }
+    return wf_root_push(ts, v) < 0 ? -1 : 0;
+}
+
+// [callback]([a0], [a1], [a2]) for wf_lslot_run_py: a plain Python
+// function of exactly three positional parameters gets its frame pushed
+// and run directly (the eval loop's own fast path, eval.c
+// push_call_frame); anything else goes through the generic call.
+static inline wf_value
+wf_lslot_call3_(wf_thread *ts, wf_value callback, wf_value a0, wf_value a1,
+                wf_value a2)
+{
+    if (WF_LIKELY(wf_val_is(callback, &wf_func_type))) {
+        const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
+        wf_code *co = fn->code;
+        if (co->argcount == 3 && co->kwonlyargcount == 0 &&
+            !(co->flags & (WF_CO_VARARGS | WF_CO_VARKEYWORDS))) {
+            wf_frame *nf = wf_frame_push3(ts, co, callback, fn->globals,
+                                          fn->builtins, a0, a1, a2);
+            if (WF_UNLIKELY(nf == NULL))
+                return WF_NULL;
+            return wf_eval_frame(ts, nf);
+        }
+    }
+    wf_value args[3] = {a0, a1, a2};
+    return wf_obj_call(ts, callback, args, 3, WF_NULL);
+}
+
+// Run Python-level slot function [callback](fobj, what-string, [arg])
+// for PEP 669 event [ev] of [f] (the Python trampolines' call, made by
+// the adapters directly, not through wf_lslot_call), with the same
+// protections as wf_lslot_call: the exception in flight is kept aside
+// and put back after a success; it and [arg] (never WF_NULL; an
+// exception triple is fresh) are rooted; [callback] is rooted by its own
+// frame while it runs, [fobj] ([f]'s frame object) by [f]. Inline: the
+// adapters are one function from the fire layer to the eval loop.
+// Returns the result, or WF_NULL with an exception set. Caller: attached,
+// at a safe point.
+static inline wf_value
+wf_lslot_run_py(wf_thread *ts, wf_frame *f, wf_value callback,
+                wf_value fobj, int what, wf_value arg, int ev)
+{
+    size_t mark = wf_root_mark(ts);
+    wf_value saved = ts->exc;
+    if (WF_UNLIKELY(saved != WF_NULL)) {
+        ts->exc = WF_NULL;
+        if (wf_lslot_root_push(ts, saved) < 0)
+            return WF_NULL;  // MemoryError replaces the exception in flight
+    }
+    if (arg != WF_NONE && wf_val_is_obj(arg) &&
+        wf_lslot_root_push(ts, arg) < 0) {
+        wf_root_release(ts, mark);
+        return WF_NULL;
+    }
+    int old = ts->lslot_what;
+    wf_frame *old_frame = ts->lslot_frame;
+    ts->lslot_what = ev;
+    ts->lslot_frame = f;
+    wf_value res = wf_lslot_call3_(ts, callback, fobj, wf_lslot_what_str(what),
+                                   arg);
+    ts->lslot_what = old;
+    ts->lslot_frame = old_frame;
+    if (WF_LIKELY(res != WF_NULL)) {
+        if (WF_UNLIKELY(ts->exc != WF_NULL))
+            ts->exc = WF_NULL;  // a stray error: not raised
+        if (WF_UNLIKELY(saved != WF_NULL))
+            ts->exc = saved;
+    }
+    wf_root_release(ts, mark);
+    return res;
+}
+
+#if WEFT_MONITORING
+// tool 6's part of wf_legacy_fire (monitor/fire.h "Direct delivery"):
+// PY_START, PY_RESUME, PY_RETURN and PY_YIELD of [f] for the profile slot.
+wf_value wf_lprof_fire(wf_thread *ts, wf_frame *f, int ev, wf_value arg);
+#endif
 
 #if WEFT_MONITORING
 // Turn tool 7's INSTRUCTION local event on or off for [co]; no-op when

@@ -14,6 +14,7 @@
 #include "slots.h"
 
 #if WEFT_MONITORING
+#  include "../monitor/fire.h"
 #  include "../monitor/monitor.h"
 #endif
 
@@ -27,9 +28,12 @@ static const wf_lslot_spec trace_spec;
 // thread's trace function and propagates. A frame never materialised has
 // no f_trace: local events skip it without allocating. A traced frame's
 // object is made once (at its `call` event) and read by field afterwards.
-int
-wf_ltrace_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f, int what,
-                        wf_value arg)
+// [ev] is the PEP 669 event being delivered. The adapters call this
+// directly for the Python-level slot (no wf_lslot_call); it is also the
+// slot's C function for anyone calling it through the slot.
+static inline int
+trampoline(wf_thread *ts, wf_value obj, wf_frame *f, int what, wf_value arg,
+           int ev)
 {
     wf_value callback = obj;
     wf_frameobj *fo;
@@ -44,9 +48,9 @@ wf_ltrace_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f, int what,
             return -1;
         fo = (wf_frameobj *)wf_val_as_obj(fobj);
     }
-    wf_value args[3] = {wf_val_from_obj(fo), wf_lslot_what_str(what), arg};
-    wf_value res = wf_lslot_call_python(ts, callback, args);
-    if (res == WF_NULL) {
+    wf_value res = wf_lslot_run_py(ts, f, callback, wf_val_from_obj(fo),
+                                   what, arg, ev);
+    if (WF_UNLIKELY(res == WF_NULL)) {
         wf_lslot_clear_after_error(ts, &trace_spec);
         fo->trace = WF_NONE;
         return -1;
@@ -59,7 +63,8 @@ wf_ltrace_trampoline_ts(wf_thread *ts, wf_value obj, wf_frame *f, int what,
 int
 wf_ltrace_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
 {
-    return wf_ltrace_trampoline_ts(wf_thread_current(), obj, f, what, arg);
+    wf_thread *ts = wf_thread_current();
+    return trampoline(ts, obj, f, what, arg, ts->lslot_what);
 }
 
 // ===== Setting and reading the slot =====
@@ -129,31 +134,49 @@ missing_frame(wf_thread *ts)
                          "Missing frame when calling trace function.");
 }
 
-// call_trace_func: deliver [what]/[arg] for event [ev] of the current
-// frame to the thread's trace slot.
-static wf_value
-call_trace_func(wf_thread *ts, int ev, int what, wf_value arg)
+// Deliver [what]/[arg] ([arg] not WF_NULL) for PEP 669 event [ev] of [f]
+// to the thread's trace slot (set): the Python-level slot directly, a C
+// function through wf_lslot_call. Returns 0 or -1.
+static inline int
+deliver(wf_thread *ts, wf_frame *f, int ev, int what, wf_value arg)
 {
-    if (ts->c_tracefunc == NULL)
-        return WF_NONE;
-    wf_frame *f = ts->frame;
-    if (f == NULL)
-        return missing_frame(ts);
+    if (WF_LIKELY(ts->c_tracefunc == wf_ltrace_trampoline))
+        return trampoline(ts, ts->c_traceobj, f, what, arg, ev);
+    return wf_lslot_call(ts, ts->c_tracefunc, ts->c_traceobj, f, what, arg,
+                         ev);
+}
+
+// call_trace_func: deliver [what]/[arg] for event [ev] of [f], the
+// current frame, to the thread's trace slot (set).
+static inline wf_value
+call_trace_func(wf_thread *ts, wf_frame *f, int ev, int what, wf_value arg)
+{
     wf_frameobj *fo = wf_frameobj_of(f);
     // CPython 3.14: a frame that asked for opcodes gets them from its
     // next trace event on, even if it set f_trace_opcodes before f_trace.
     if (fo != NULL && fo->trace_opcodes &&
         wf_ltrace_set_opcode_trace(ts, f->code, true) < 0)
         return WF_NULL;
-    int err = wf_lslot_call(ts, ts->c_tracefunc, ts->c_traceobj, f, what,
-                            arg, ev);
+    int err = deliver(ts, f, ev, what, arg);
     if ((fo = wf_frameobj_of(f)) != NULL)
         fo->line_now = 0;
     return err < 0 ? WF_NULL : WF_NONE;
 }
 
-// trace_line: a `line` event for [line] of frame [f].
+// call_trace_func for the current frame, from a builtin adapter.
 static wf_value
+call_trace_current(wf_thread *ts, int ev, int what, wf_value arg)
+{
+    if (ts->c_tracefunc == NULL)
+        return WF_NONE;
+    wf_frame *f = ts->frame;
+    if (f == NULL)
+        return missing_frame(ts);
+    return call_trace_func(ts, f, ev, what, arg);
+}
+
+// trace_line: a `line` event for [line] of frame [f].
+static inline wf_value
 trace_line(wf_thread *ts, wf_frame *f, int32_t line, int ev)
 {
     wf_frameobj *fo = wf_frameobj_of(f);
@@ -167,8 +190,7 @@ trace_line(wf_thread *ts, wf_frame *f, int32_t line, int ev)
         return WF_NONE;
     if (fo != NULL)
         fo->line_now = line;
-    int err = wf_lslot_call(ts, ts->c_tracefunc, ts->c_traceobj, f,
-                            WF_TRACE_LINE, WF_NONE, ev);
+    int err = deliver(ts, f, ev, WF_TRACE_LINE, WF_NONE);
     if ((fo = wf_frameobj_of(f)) != NULL)
         fo->line_now = 0;
     return err < 0 ? WF_NULL : WF_NONE;
@@ -179,7 +201,7 @@ sys_trace_start(wf_thread *ts, const wf_value *args, size_t nargs,
                 wf_value kwnames)
 {
     (void)args, (void)nargs, (void)kwnames;
-    return call_trace_func(ts, WF_EV_PY_START, WF_TRACE_CALL, WF_NONE);
+    return call_trace_current(ts, WF_EV_PY_START, WF_TRACE_CALL, WF_NONE);
 }
 
 static wf_value
@@ -187,7 +209,7 @@ sys_trace_resume(wf_thread *ts, const wf_value *args, size_t nargs,
                  wf_value kwnames)
 {
     (void)args, (void)nargs, (void)kwnames;
-    return call_trace_func(ts, WF_EV_PY_RESUME, WF_TRACE_CALL, WF_NONE);
+    return call_trace_current(ts, WF_EV_PY_RESUME, WF_TRACE_CALL, WF_NONE);
 }
 
 static wf_value
@@ -195,7 +217,7 @@ sys_trace_throw(wf_thread *ts, const wf_value *args, size_t nargs,
                 wf_value kwnames)
 {
     (void)args, (void)nargs, (void)kwnames;
-    return call_trace_func(ts, WF_EV_PY_THROW, WF_TRACE_CALL, WF_NONE);
+    return call_trace_current(ts, WF_EV_PY_THROW, WF_TRACE_CALL, WF_NONE);
 }
 
 static wf_value
@@ -203,7 +225,7 @@ sys_trace_return(wf_thread *ts, const wf_value *args, size_t nargs,
                  wf_value kwnames)
 {
     (void)kwnames;
-    return call_trace_func(ts, WF_EV_PY_RETURN, WF_TRACE_RETURN,
+    return call_trace_current(ts, WF_EV_PY_RETURN, WF_TRACE_RETURN,
                            nargs >= 3 ? args[2] : WF_NONE);
 }
 
@@ -212,7 +234,7 @@ sys_trace_yield(wf_thread *ts, const wf_value *args, size_t nargs,
                 wf_value kwnames)
 {
     (void)kwnames;
-    return call_trace_func(ts, WF_EV_PY_YIELD, WF_TRACE_RETURN,
+    return call_trace_current(ts, WF_EV_PY_YIELD, WF_TRACE_RETURN,
                            nargs >= 3 ? args[2] : WF_NONE);
 }
 
@@ -225,7 +247,7 @@ sys_trace_unwind(wf_thread *ts, const wf_value *args, size_t nargs,
     if (fo != NULL && ts->c_tracefunc != NULL)
         fo->line_now = wf_lslot_unwind_line(ts->frame,
                                             nargs >= 3 ? args[2] : WF_NULL);
-    return call_trace_func(ts, WF_EV_PY_UNWIND, WF_TRACE_RETURN, WF_NONE);
+    return call_trace_current(ts, WF_EV_PY_UNWIND, WF_TRACE_RETURN, WF_NONE);
 }
 
 // RAISE and STOP_ITERATION: `exception` with (type, value, traceback).
@@ -248,7 +270,7 @@ trace_exception(wf_thread *ts, int ev, const wf_value *args, size_t nargs)
                                     exc, tb);
     if (triple == WF_NULL)
         return WF_NULL;
-    return call_trace_func(ts, ev, WF_TRACE_EXCEPTION, triple);
+    return call_trace_current(ts, ev, WF_TRACE_EXCEPTION, triple);
 }
 
 static wf_value
@@ -358,11 +380,39 @@ sys_trace_instruction(wf_thread *ts, const wf_value *args, size_t nargs,
             return WF_NULL;
         return WF_NONE;
     }
-    int err = wf_lslot_call(ts, ts->c_tracefunc, ts->c_traceobj, f,
-                            WF_TRACE_OPCODE, WF_NONE, WF_EV_INSTRUCTION);
+    int err = deliver(ts, f, WF_EV_INSTRUCTION, WF_TRACE_OPCODE, WF_NONE);
     if ((fo = wf_frameobj_of(f)) != NULL)
         fo->line_now = 0;
     return err < 0 ? WF_NULL : WF_NONE;
+}
+
+// The fire layer's direct delivery (fire.h "Direct delivery") of tool 7's
+// PY_START, PY_RESUME, PY_RETURN, PY_YIELD and LINE: what the adapters
+// above do, without their argument arrays. Tool 6's go to profile.c.
+wf_value
+wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
+{
+    if (tool != WF_TOOL_SYS_TRACE)
+        return wf_lprof_fire(ts, f, ev, arg);
+    if (ts->c_tracefunc == NULL)
+        return WF_NONE;
+    switch (ev) {
+    case WF_EV_LINE:
+        return trace_line(ts, f,
+                          wf_val_is_int(arg) ? (int32_t)wf_val_as_int(arg)
+                                             : WF_NO_LINE,
+                          WF_EV_LINE);
+    case WF_EV_PY_START:
+    case WF_EV_PY_RESUME:
+        return call_trace_func(ts, f, ev, WF_TRACE_CALL, WF_NONE);
+    case WF_EV_PY_RETURN:
+    case WF_EV_PY_YIELD:
+        return call_trace_func(ts, f, ev, WF_TRACE_RETURN, arg);
+    default:
+        return wf_err_format(ts, &wf_exc_SystemError,
+                             "no direct delivery of %s to sys.settrace",
+                             wf_ev_name(ev));
+    }
 }
 
 static const wf_lslot_cb trace_cbs[] = {

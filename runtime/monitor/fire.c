@@ -239,6 +239,30 @@ fire_c1(wf_thread *ts, const wf_frame *f, const wf_codeunit *pc,
     return c1_answer(c.ts, c.f, &c.e, rc);
 }
 
+// True if [cb] is the legacy bridge's adapter for [tool] and [ev], to be
+// delivered through wf_legacy_fire (fire.h "Direct delivery").
+static inline bool
+legacy_direct(wf_value cb, int tool, int ev)
+{
+    return wf_val_is(cb, &wf_builtin_type) &&
+           wf_val_as_obj(cb)->aux == WF_FIRE_AUX_LEGACY(tool, ev) &&
+           (WF_FIRE_LEGACY_DIRECT & WF_EVMASK(ev));
+}
+
+// Deliver [ev] with last argument [arg] to [tool]'s legacy adapter at
+// unit [pc] of [f] (wf_legacy_fire). Returns 0 or -1.
+static inline int
+fire_legacy(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int tool,
+            int ev, wf_value arg)
+{
+    ts->in_callback++;
+    wf_value res = wf_legacy_fire(ts, f, tool, ev, arg);
+    ts->in_callback--;
+    if (WF_LIKELY(res == WF_NONE))
+        return 0;
+    return c_answer(ts, f->code, wf_fire_index(f, pc), tool, ev, res);
+}
+
 // wf_fire_deliver past its C callback test: one tool whose callback is a
 // plain builtin (called directly), else the delivery loop. Out of line so
 // that wf_fire_deliver itself saves no registers.
@@ -284,6 +308,9 @@ wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
             return fire_c1(ts, f, pc,
                            (const wf_mon_capi_cb *)wf_val_as_obj(cb), tool,
                            ev);
+        if (legacy_direct(cb, tool, ev))
+            return fire_legacy(ts, f, pc, tool, ev,
+                               nextra > 0 ? extra[0] : WF_NONE);
     }
     return deliver_other(ts, f, pc, ev, tools, extra, nextra);
 }
@@ -367,15 +394,24 @@ wf_fire_line_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
         return 0;
     uint8_t t = wf_fire_gate(ts,
                              wf_atomic_load_relaxed_u8(&d->line_tools[idx].v));
-    if (WF_LIKELY(t == 0) || !wf_instr_line_fires(co, idx, prev))
+    if (WF_LIKELY(t == 0))
+        return 0;
+    // wf_instr_line_fires, its precomputed case inline.
+    unsigned mode = d->lflags[idx] & WF_INSTR_LINE_MODE_MASK;
+    if (prev != UINT32_MAX || mode == WF_INSTR_LINE_DEPENDS
+            ? !wf_instr_line_fires(co, idx, prev)
+            : mode != WF_INSTR_LINE_ALWAYS)
         return 0;
     wf_value args[2] = {wf_val_from_obj(co),
                         wf_val_from_int(wf_code_line(co, idx))};
-    // One tool whose callback is a plain builtin (settrace's adapter):
-    // called directly, as in wf_fire_deliver.
+    // One tool whose callback is settrace's adapter: direct delivery; any
+    // other plain builtin: called directly, as in wf_fire_deliver.
     if (WF_LIKELY((t & (t - 1)) == 0)) {
         int tool = __builtin_ctz(t);
-        wf_cfunc fn = plain_builtin_fn(wf_mon_callback_at(tool, WF_EV_LINE));
+        wf_value cb = wf_mon_callback_at(tool, WF_EV_LINE);
+        if (legacy_direct(cb, tool, WF_EV_LINE))
+            return fire_legacy(ts, f, pc, tool, WF_EV_LINE, args[1]);
+        wf_cfunc fn = plain_builtin_fn(cb);
         if (fn != NULL) {
             ts->in_callback++;
             wf_value res = fn(ts, args, 2, WF_NULL);

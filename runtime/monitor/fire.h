@@ -57,6 +57,27 @@
 // - wf_fire_current_tool/_event name the (tool, event) being delivered, so
 //   one C function can serve several registrations.
 
+// - Direct delivery: a plain builtin callback (no receiver, no owner)
+//   whose header's aux is WF_FIRE_AUX_LEGACY(tool, ev) (set by the bridge
+//   before it registers the builtin for that tool and event) is, when it is
+//   delivered for exactly that tool and event, the event is in
+//   WF_FIRE_LEGACY_DIRECT and no other tool wants it, not called through an
+//   argument
+//   array: the fire layer calls wf_legacy_fire(ts, f, tool, ev, arg) with
+//   the re-entrancy guard raised, [arg] being the event's last PEP 669
+//   argument (the returned or yielded value; LINE's line number as a
+//   tagged int; None for PY_START/PY_RESUME). It must answer exactly what
+//   the builtin would: WF_NONE, WF_MON_DISABLE, or WF_NULL with an
+//   exception set.
+#define WF_FIRE_AUX_LEGACY(tool, ev) \
+    (0x4c470000u | ((uint32_t)(tool) << 8) | (uint32_t)(ev))
+#define WF_FIRE_LEGACY_DIRECT                                          \
+    (WF_EVMASK(WF_EV_PY_START) | WF_EVMASK(WF_EV_PY_RESUME) |          \
+     WF_EVMASK(WF_EV_PY_RETURN) | WF_EVMASK(WF_EV_PY_YIELD) |          \
+     WF_EVMASK(WF_EV_LINE))
+wf_value wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev,
+                        wf_value arg);
+
 // Tools that reach thread [ts] out of [tools] (ARCHITECTURE "Dispatch is
 // gated per thread").
 static inline uint8_t
@@ -83,6 +104,17 @@ wf_fire_lane(const wf_frame *f, const wf_codeunit *pc, int lane)
         return 0;
     uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[pc - f->code->code].v);
     return (uint8_t)(w >> (8 * lane));
+}
+
+// wf_fire_gate of [lane] at [pc], testing the re-entrancy guard first: a
+// callback's own code (a trace function's) skips the lane load.
+static inline uint8_t
+wf_fire_gated_lane(const wf_thread *ts, const wf_frame *f,
+                   const wf_codeunit *pc, int lane)
+{
+    if (WF_UNLIKELY(ts->in_callback != 0))
+        return 0;
+    return (uint8_t)(wf_fire_lane(f, pc, lane) & ts->mon_tools);
 }
 
 // Record a control transfer from [from] to [to] in [f] (for the LINE event
@@ -162,7 +194,7 @@ static inline int
 wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
               uint32_t oparg)
 {
-    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
     return wf_fire_deliver(ts, f, pc,
@@ -175,7 +207,7 @@ static inline int
 wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                   wf_value retval)
 {
-    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
     return wf_fire_deliver(ts, f, pc, WF_EV_PY_RETURN, t, &retval, 1);
@@ -186,7 +218,7 @@ static inline int
 wf_fire_py_yield(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                  wf_value value)
 {
-    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
     return wf_fire_deliver(ts, f, pc, WF_EV_PY_YIELD, t, &value, 1);
@@ -198,7 +230,7 @@ static inline int
 wf_fire_call(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
              wf_value callable, wf_value arg0)
 {
-    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
     wf_value extra[2] = {callable, arg0 == WF_NULL ? WF_MON_MISSING : arg0};
@@ -214,7 +246,7 @@ static inline int
 wf_fire_c_result(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                  wf_value callable, wf_value arg0, bool ok)
 {
-    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
     return wf_fire_c_result_slow(ts, f, pc, callable, arg0, ok, t);
@@ -227,7 +259,7 @@ wf_fire_jump(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
              const wf_codeunit *dest)
 {
     wf_fire_note_jump(f, pc, dest);
-    uint8_t t = wf_fire_gate(ts, wf_fire_lane(f, pc, WF_INSTR_LANE_MAIN));
+    uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
     wf_value extra = wf_val_from_int(wf_code_offset(wf_fire_index(f, dest)));
@@ -243,9 +275,8 @@ wf_fire_branch(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                const wf_codeunit *src, const wf_codeunit *dest, bool taken)
 {
     wf_fire_note_jump(f, src, dest);
-    uint8_t t = wf_fire_gate(
-        ts, wf_fire_lane(f, pc,
-                         taken ? WF_INSTR_LANE_BRANCH_RIGHT : WF_INSTR_LANE_MAIN));
+    uint8_t t = wf_fire_gated_lane(
+        ts, f, pc, taken ? WF_INSTR_LANE_BRANCH_RIGHT : WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
     wf_value extra[2] = {
@@ -263,8 +294,7 @@ static inline int
 wf_fire_stop_iteration(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                        wf_value value)
 {
-    uint8_t t = wf_fire_gate(
-        ts, wf_fire_lane(f, pc, WF_INSTR_LANE_STOP_ITERATION));
+    uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_STOP_ITERATION);
     if (WF_LIKELY(t == 0))
         return 0;
     return wf_fire_stop_iteration_slow(ts, f, pc, value, t);
@@ -343,8 +373,7 @@ wf_fire_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 static inline int
 wf_fire_instruction(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
-    uint8_t t = wf_fire_gate(ts,
-                             wf_fire_lane(f, pc, WF_INSTR_LANE_INSTRUCTION));
+    uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_INSTRUCTION);
     if (WF_LIKELY(t == 0))
         return 0;
     return wf_fire_instruction_slow(ts, f, pc, t);
@@ -355,7 +384,11 @@ wf_fire_instruction(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 static inline uint8_t
 wf_fire_original_opcode(const wf_frame *f, const wf_codeunit *pc, bool line)
 {
-    return wf_instr_original_opcode(f->code, wf_fire_index(f, pc), line);
+    const wf_instr_data *d = wf_instr_data_of(f->code);
+    uint32_t i = wf_fire_index(f, pc);
+    if (WF_LIKELY(d != NULL && i < d->ncode))
+        return line ? d->under_line[i] : d->under_instr[i];
+    return wf_instr_original_opcode(f->code, i, line);  // reports, aborts
 }
 
 // The opcode under the overlays at [pc] now (after a pause that may have

@@ -72,6 +72,7 @@ thread_alloc(wf_interp *interp, uint32_t state)
     ts->mon_tools = 0x3F;  // tools 0-5; legacy tools 6/7 join with a slot
     ts->c_traceobj = WF_NULL;
     ts->c_profileobj = WF_NULL;
+    ts->lslot_what = -1;
     ts->pyobj = WF_NULL;
     ts->interp = interp;
     ts->ident = wf_atomic_add_relaxed_u64(&next_ident, 1);

@@ -95,6 +95,11 @@ struct wf_thread {
     wf_value c_traceobj;
     wf_tracefunc c_profilefunc;
     wf_value c_profileobj;
+    // The PEP 669 event whose slot function is running on this thread
+    // (-1: none) and its frame (runtime/legacy/slots.c; the f_lineno
+    // setter reads them). W/R: owner only.
+    int32_t lslot_what;
+    wf_frame *lslot_frame;
 
     // ----- cold -----
     // WF_THREAD_* attach state (the park protocol, stw.c):
