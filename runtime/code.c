@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dict_cache.h"
 #include "error.h"
 #include "monitor/instrument.h"
 
@@ -38,6 +39,8 @@ code_finalize(wf_obj *self)
     free(co->line_starts);
     free(co->exctable);
     free(co->localspluskinds);
+    wf_mem_free(co->gcache);
+    co->gcache = NULL;
     co->code = NULL;
     co->lines = NULL;
     co->line_starts = NULL;
@@ -123,6 +126,13 @@ wf_type wf_code_type = {
 int
 wf_code_publish(wf_thread *ts, wf_code *co)
 {
+    size_t nnames = wf_tuple_len(co->names);
+    if (co->gcache == NULL && nnames > 0) {
+        // Zeroed: a valid, empty cache (dict_cache.h).
+        co->gcache = wf_mem_calloc(ts, nnames, sizeof(wf_dict_gcache));
+        if (co->gcache == NULL)
+            return -1;
+    }
     if (wf_instr_on_code_created(ts, co) < 0)
         return -1;
     size_t n = wf_tuple_len(co->consts);

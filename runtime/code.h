@@ -13,6 +13,9 @@
 #include "object.h"
 #include "opcode.h"
 
+// LOAD_GLOBAL's cache of one name: runtime/dict_cache.h.
+typedef struct wf_dict_gcache wf_dict_gcache;
+
 // co_flags (CPython values where they exist).
 #define WF_CO_OPTIMIZED 0x0001u
 #define WF_CO_NEWLOCALS 0x0002u
@@ -78,6 +81,12 @@ typedef struct wf_code {
     // Monitoring data (runtime/monitor), NULL until a tool instruments this
     // code. W: monitoring mutex + world stopped. R: acquire.
     void *monitoring;
+
+    // LOAD_GLOBAL's inline cache, one per name (runtime/dict_cache.h),
+    // allocated by wf_code_publish (NULL for a code with no names).
+    // The pointer: immutable once published. The words: see
+    // wf_dict_gcache (relaxed atomics, each validated on use).
+    wf_dict_gcache *gcache;
 } wf_code;
 
 // Offset seen by Python for unit [index].
@@ -107,12 +116,12 @@ WF_MUST_CHECK wf_value wf_code_co_lines(wf_thread *ts, const wf_code *co);
 WF_MUST_CHECK int wf_code_init_type(wf_thread *ts);
 
 // Publish a finished code object and every code in its constants (the
-// compiler's last step): register each with the monitor, which instruments
-// it for the events already set (ARCHITECTURE "Monitoring": code created
-// after a change is instrumented on creation), before any other thread can
-// see it. Caller: attached, [co] rooted (it may wait for the monitoring
-// mutex detached, a safe point). Returns 0, or -1 with MemoryError set
-// (drop the code then).
+// compiler's last step): allocate each one's LOAD_GLOBAL cache and
+// register it with the monitor, which instruments it for the events
+// already set (ARCHITECTURE "Monitoring": code created after a change is
+// instrumented on creation), before any other thread can see it. Caller:
+// attached, [co] rooted (it may wait for the monitoring mutex detached, a
+// safe point). Returns 0, or -1 with MemoryError set (drop the code then).
 WF_MUST_CHECK int wf_code_publish(wf_thread *ts, wf_code *co);
 
 // Dump the disassembly to [out] (for debugging and tests).

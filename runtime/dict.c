@@ -4,15 +4,18 @@
 // the table with acquire and read published entries; a key comparison
 // that runs Python code (__eq__) may reach a safe point, so the lookup
 // restarts if the table was replaced meanwhile. Mutations take the dict's
-// lock word (leaf rank) and are validated against a version counter
-// bumped by every structural change, so a lookup done outside the lock is
-// never applied to a changed dict. Replaced tables are retired (freed at
-// the next pause).
+// lock word (leaf rank) and are validated against a version number
+// changed by every structural change (unique across dicts: see
+// "Versions"), so a lookup done outside the lock is never applied to a
+// changed dict. Replaced tables are retired (freed at the next pause).
+// Also the slow path of LOAD_GLOBAL's inline cache (dict_cache.h).
 #include "object.h"
 
 #include <string.h>
 
 #include "atomic.h"
+#include "dict_cache.h"
+#include "dict_impl.h"
 #include "error.h"
 #include "gc.h"
 #include "lock.h"
@@ -21,56 +24,71 @@
 #define IX_EMPTY (-1)
 #define IX_DUMMY (-2)
 
-typedef struct dict_entry {
-    int64_t hash;    // W: before the slot publishing it. R: plain.
-    wf_value key;    // WF_NULL once deleted. W: release. R: acquire.
-    wf_value value;  // WF_NULL once deleted. W: release. R: acquire.
-} dict_entry;
-
-typedef struct dict_table {
-    size_t nslots;    // power of two
-    size_t cap;       // entries capacity
-    size_t nentries;  // entries used, deleted included. W: lock. R: acquire
-    dict_entry *entries;
-    int64_t slots[];  // IX_EMPTY, IX_DUMMY, or an entry index
-} dict_table;
-
-struct wf_dict {
-    wf_obj ob;
-    uint32_t lock;       // wf_lock word (leaf)
-    uint64_t version;    // W: under lock (release). R: acquire.
-    size_t used;         // live entries. W: under lock. R: relaxed.
-    dict_table *table;   // W: under lock (release). R: acquire.
-};
-
 static wf_dict *
 D(wf_value v)
 {
     return (wf_dict *)wf_val_as_obj(v);
 }
 
-static dict_table *
+static wf_dict_table *
 table_new(wf_thread *ts, size_t nslots)
 {
     size_t cap = nslots * 2 / 3;
-    dict_table *t = wf_mem_alloc(ts, sizeof(dict_table) +
+    wf_dict_table *t = wf_mem_alloc(ts, sizeof(wf_dict_table) +
                                          nslots * sizeof(int64_t) +
-                                         cap * sizeof(dict_entry));
+                                         cap * sizeof(wf_dict_entry));
     if (t == NULL)
         return NULL;
     t->nslots = nslots;
     t->cap = cap;
     t->nentries = 0;
-    t->entries = (dict_entry *)(t->slots + nslots);
+    t->entries = (wf_dict_entry *)(t->slots + nslots);
     for (size_t i = 0; i < nslots; i++)
         t->slots[i] = IX_EMPTY;
     return t;
 }
 
-static dict_table *
+static wf_dict_table *
 load_table(wf_dict *d)
 {
     return wf_atomic_load_acquire_ptr((void *const *)&d->table);
+}
+
+// ===== Versions =====
+
+// Dict versions are unique across every dict of the process, so that the
+// global-lookup cache (dict_cache.h) can tell "this globals dict,
+// unchanged" from one version word. Each thread takes blocks of
+// VERSION_BLOCK numbers from one shared counter, so a structural change
+// costs a shared-line write only once per VERSION_BLOCK changes.
+// 64 bits never wrap. 0 is never handed out: it is the version of a dict
+// that never changed.
+#define VERSION_BLOCK 1024u
+
+// Last number handed out in blocks. W/R: relaxed atomic add.
+static uint64_t version_source;
+// The calling thread's current block: [version_next, version_end).
+static _Thread_local uint64_t version_next, version_end;
+
+// A version no dict has had yet. Any thread.
+static uint64_t
+new_version(void)
+{
+    if (WF_UNLIKELY(version_next == version_end)) {
+        uint64_t top = wf_atomic_add_relaxed_u64(&version_source,
+                                                 VERSION_BLOCK);
+        version_next = top - VERSION_BLOCK + 1;
+        version_end = top + 1;
+    }
+    return version_next++;
+}
+
+// Record a structural change of [d]. Caller holds [d]'s lock.
+static void
+bump_version_locked(wf_dict *d)
+{
+    // Release: a reader that sees the new version sees the change.
+    wf_atomic_store_release_u64(&d->version, new_version());
 }
 
 wf_value
@@ -113,10 +131,10 @@ fast_eq(wf_value a, wf_value b)
 // where it lives), 0 missing, -1 error. Lock-free.
 static int
 lookup(wf_thread *ts, wf_dict *d, wf_value key, int64_t hash,
-       dict_table **t_out, int64_t *ix_out)
+       wf_dict_table **t_out, int64_t *ix_out)
 {
 restart:;
-    dict_table *t = load_table(d);
+    wf_dict_table *t = load_table(d);
     size_t mask = t->nslots - 1;
     size_t i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
@@ -125,7 +143,7 @@ restart:;
         if (ix == IX_EMPTY)
             return 0;
         if (ix >= 0) {
-            dict_entry *e = &t->entries[ix];
+            wf_dict_entry *e = &t->entries[ix];
             wf_value k = wf_atomic_load_acquire_u64(&e->key);
             if (k != WF_NULL && (k == key || e->hash == hash)) {
                 int eq = fast_eq(k, key);
@@ -150,7 +168,7 @@ restart:;
 
 // Slot index holding entry [ix] of [t] (for deletion), under the lock.
 static size_t
-slot_of(dict_table *t, int64_t hash, int64_t ix)
+slot_of(wf_dict_table *t, int64_t hash, int64_t ix)
 {
     size_t mask = t->nslots - 1;
     size_t i = (size_t)hash & mask;
@@ -170,7 +188,7 @@ wf_dict_get(wf_thread *ts, wf_value dv, wf_value key, wf_value *out)
         return -1;
     wf_dict *d = D(dv);
     for (;;) {
-        dict_table *t;
+        wf_dict_table *t;
         int64_t ix;
         int r = lookup(ts, d, key, h, &t, &ix);
         if (r <= 0)
@@ -184,28 +202,89 @@ wf_dict_get(wf_thread *ts, wf_value dv, wf_value key, wf_value *out)
     }
 }
 
-wf_value
-wf_dict_get_str(wf_value dv, wf_value key)
+// The hash of str [key]: its cached hash, computed on first use.
+static inline int64_t
+str_hash(wf_value key)
 {
-    int64_t hash = wf_str_hash(key);
-    dict_table *t = load_table(D(dv));
+    // Relaxed: a racing first computation stores the same value.
+    int64_t h = wf_atomic_load_relaxed_i64(
+        &((wf_str *)wf_val_as_obj(key))->hash);
+    return WF_LIKELY(h != -1) ? h : wf_str_hash(key);
+}
+
+// Lock-free lookup of str [key] in [t]: its entry index, or -1. Runs no
+// Python code (identity first, then hash and bytes).
+static inline int64_t
+find_str(const wf_dict_table *t, wf_value key)
+{
+    int64_t hash = str_hash(key);
     size_t mask = t->nslots - 1;
     size_t i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
     for (;;) {
         int64_t ix = wf_atomic_load_acquire_i64(&t->slots[i]);
         if (ix == IX_EMPTY)
-            return WF_NULL;
+            return -1;
         if (ix >= 0) {
-            dict_entry *e = &t->entries[ix];
+            const wf_dict_entry *e = &t->entries[ix];
             wf_value k = wf_atomic_load_acquire_u64(&e->key);
             if (k == key || (k != WF_NULL && e->hash == hash &&
                              wf_val_is(k, &wf_str_type) && wf_str_eq(k, key)))
-                return wf_atomic_load_acquire_u64(&e->value);
+                return ix;
         }
         perturb >>= 5;
         i = (i * 5 + perturb + 1) & mask;
     }
+}
+
+wf_value
+wf_dict_get_str(wf_value dv, wf_value key)
+{
+    const wf_dict_table *t = load_table(D(dv));
+    int64_t ix = find_str(t, key);
+    return ix < 0 ? WF_NULL
+                  : wf_atomic_load_acquire_u64(&t->entries[ix].value);
+}
+
+wf_value
+wf_dict_lookup_str_entry(wf_value dv, wf_value key, uint64_t *ix_out,
+                         uint64_t *version_out)
+{
+    wf_dict *d = D(dv);
+    // Before the table: pairs with bump_version_locked's release, which
+    // follows the change, so a key inserted before this version was
+    // written is found below.
+    *version_out = wf_atomic_load_acquire_u64(&d->version);
+    const wf_dict_table *t = load_table(d);
+    int64_t ix = find_str(t, key);
+    *ix_out = (uint64_t)ix;  // UINT64_MAX when absent
+    return ix < 0 ? WF_NULL
+                  : wf_atomic_load_acquire_u64(&t->entries[ix].value);
+}
+
+wf_value
+wf_dict_gcache_fill(wf_value globals, wf_value builtins, wf_dict_gcache *c,
+                    wf_value name)
+{
+    uint64_t ix, version;
+    wf_value v = wf_dict_lookup_str_entry(globals, name, &ix, &version);
+    if (v != WF_NULL) {
+        wf_atomic_store_relaxed_u64(&c->gix.v, ix);
+        return v;
+    }
+    // Found but deleted under us: absent now, but not as of [version], so
+    // answer from builtins without recording the miss.
+    bool record = ix == UINT64_MAX;
+    uint64_t bversion;
+    v = wf_dict_lookup_str_entry(builtins, name, &ix, &bversion);
+    if (v == WF_NULL)
+        return WF_NULL;
+    if (record) {
+        wf_atomic_store_relaxed_u64(&c->gix.v, UINT64_MAX);
+        wf_atomic_store_relaxed_u64(&c->bix.v, ix);
+        wf_atomic_store_relaxed_u64(&c->gmiss.v, version);
+    }
+    return v;
 }
 
 // ===== Mutation (under the lock) =====
@@ -215,19 +294,19 @@ wf_dict_get_str(wf_value dv, wf_value key)
 static int
 ensure_room_locked(wf_thread *ts, wf_dict *d)
 {
-    dict_table *t = d->table;
+    wf_dict_table *t = d->table;
     if (t->nentries < t->cap)
         return 0;
     size_t need = (d->used + 1) * 3;
     size_t nslots = 8;
     while (nslots * 2 / 3 < need / 2 + 1 || nslots * 2 / 3 <= d->used + 1)
         nslots *= 2;
-    dict_table *nt = table_new(ts, nslots);
+    wf_dict_table *nt = table_new(ts, nslots);
     if (nt == NULL)
         return -1;
     size_t mask = nslots - 1;
     for (size_t j = 0; j < t->nentries; j++) {
-        dict_entry *e = &t->entries[j];
+        wf_dict_entry *e = &t->entries[j];
         if (e->key == WF_NULL || e->value == WF_NULL)
             continue;
         size_t ix = nt->nentries++;
@@ -252,9 +331,9 @@ insert_locked(wf_thread *ts, wf_dict *d, wf_value key, int64_t hash,
 {
     if (ensure_room_locked(ts, d) < 0)
         return -1;
-    dict_table *t = d->table;
+    wf_dict_table *t = d->table;
     size_t ix = t->nentries;
-    dict_entry *e = &t->entries[ix];
+    wf_dict_entry *e = &t->entries[ix];
     e->hash = hash;
     wf_atomic_store_relaxed_u64(&e->value, v);
     wf_atomic_store_release_u64(&e->key, key);
@@ -270,13 +349,13 @@ insert_locked(wf_thread *ts, wf_dict *d, wf_value key, int64_t hash,
     // acquire load in lookup).
     wf_atomic_store_release_i64(&t->slots[i], (int64_t)ix);
     wf_atomic_store_relaxed_size(&d->used, d->used + 1);
-    wf_atomic_store_release_u64(&d->version, d->version + 1);
+    bump_version_locked(d);
     return 0;
 }
 
 // Lookup under the lock for str keys (no Python code can run).
 static int64_t
-find_str_locked(dict_table *t, wf_value key, int64_t hash)
+find_str_locked(wf_dict_table *t, wf_value key, int64_t hash)
 {
     size_t mask = t->nslots - 1;
     size_t i = (size_t)hash & mask;
@@ -286,7 +365,7 @@ find_str_locked(dict_table *t, wf_value key, int64_t hash)
         if (ix == IX_EMPTY)
             return -1;
         if (ix >= 0) {
-            dict_entry *e = &t->entries[ix];
+            wf_dict_entry *e = &t->entries[ix];
             if (e->key == key ||
                 (e->key != WF_NULL && e->hash == hash &&
                  wf_val_is(e->key, &wf_str_type) && wf_str_eq(e->key, key)))
@@ -324,7 +403,7 @@ wf_dict_set(wf_thread *ts, wf_value dv, wf_value key, wf_value v)
     wf_dict *d = D(dv);
     for (;;) {
         uint64_t ver = wf_atomic_load_acquire_u64(&d->version);
-        dict_table *t;
+        wf_dict_table *t;
         int64_t ix;
         int r = lookup(ts, d, key, h, &t, &ix);
         if (r < 0)
@@ -348,14 +427,14 @@ wf_dict_set(wf_thread *ts, wf_value dv, wf_value key, wf_value v)
 static void
 delete_locked(wf_dict *d, int64_t ix)
 {
-    dict_table *t = d->table;
-    dict_entry *e = &t->entries[ix];
+    wf_dict_table *t = d->table;
+    wf_dict_entry *e = &t->entries[ix];
     size_t slot = slot_of(t, e->hash, ix);
     wf_atomic_store_release_i64(&t->slots[slot], IX_DUMMY);
     wf_atomic_store_release_u64(&e->value, WF_NULL);
     wf_atomic_store_release_u64(&e->key, WF_NULL);
     wf_atomic_store_relaxed_size(&d->used, d->used - 1);
-    wf_atomic_store_release_u64(&d->version, d->version + 1);
+    bump_version_locked(d);
 }
 
 // Remove [key]; 1 with *old (if not NULL) set, 0 missing, -1 error.
@@ -368,7 +447,7 @@ dict_pop(wf_thread *ts, wf_value dv, wf_value key, wf_value *old)
     wf_dict *d = D(dv);
     for (;;) {
         uint64_t ver = wf_atomic_load_acquire_u64(&d->version);
-        dict_table *t;
+        wf_dict_table *t;
         int64_t ix;
         int r = lookup(ts, d, key, h, &t, &ix);
         if (r <= 0)
@@ -395,10 +474,10 @@ wf_dict_del(wf_thread *ts, wf_value d, wf_value key)
 bool
 wf_dict_next(wf_value dv, size_t *pos, wf_value *key, wf_value *val)
 {
-    dict_table *t = load_table(D(dv));
+    wf_dict_table *t = load_table(D(dv));
     size_t n = wf_atomic_load_acquire_size(&t->nentries);
     while (*pos < n) {
-        dict_entry *e = &t->entries[(*pos)++];
+        wf_dict_entry *e = &t->entries[(*pos)++];
         wf_value k = wf_atomic_load_acquire_u64(&e->key);
         wf_value v = wf_atomic_load_acquire_u64(&e->value);
         if (k != WF_NULL && v != WF_NULL) {
@@ -427,7 +506,7 @@ key_error(wf_thread *ts, wf_value key)
 static void
 dict_traverse(wf_obj *self, wf_visit_fn visit, void *ctx)
 {
-    dict_table *t = ((wf_dict *)self)->table;
+    wf_dict_table *t = ((wf_dict *)self)->table;
     if (t == NULL)
         return;
     for (size_t i = 0; i < t->nentries; i++) {
@@ -834,9 +913,9 @@ m_popitem(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     if (pair == WF_NULL)
         return WF_NULL;
     wf_lock_acquire(&d->lock);
-    dict_table *t = d->table;
+    wf_dict_table *t = d->table;
     for (size_t j = t->nentries; j-- > 0;) {
-        dict_entry *e = &t->entries[j];
+        wf_dict_entry *e = &t->entries[j];
         if (e->key != WF_NULL && e->value != WF_NULL) {
             wf_tuple_items(pair)[0] = e->key;
             wf_tuple_items(pair)[1] = e->value;
@@ -894,15 +973,15 @@ m_clear(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
 {
     if (wf_arg_check(ts, "clear", nargs, kw, 1, 1) < 0)
         return WF_NULL;
-    dict_table *nt = table_new(ts, 8);
+    wf_dict_table *nt = table_new(ts, 8);
     if (nt == NULL)
         return WF_NULL;
     wf_dict *d = D(SELF);
     wf_lock_acquire(&d->lock);
-    dict_table *old = d->table;
+    wf_dict_table *old = d->table;
     wf_atomic_store_release_ptr((void **)&d->table, nt);
     wf_atomic_store_relaxed_size(&d->used, 0);
-    wf_atomic_store_release_u64(&d->version, d->version + 1);
+    bump_version_locked(d);
     wf_mem_retire(ts, old);
     wf_lock_release(&d->lock);
     return WF_NONE;

@@ -19,6 +19,7 @@
 #include "atomic.h"
 #include "cell.h"
 #include "code.h"
+#include "dict_cache.h"
 #include "error.h"
 #include "func.h"
 #include "gen.h"

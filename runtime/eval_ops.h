@@ -118,10 +118,12 @@ TARGET(DELETE_DEREF) {
 }
 
 TARGET(LOAD_GLOBAL) {
+    // Inline cache first (runtime/dict_cache.h); no safe point either way.
     wf_value name = names[oparg >> 1];
-    wf_value v = wf_dict_get_str(f->globals, name);
-    if (v == WF_NULL) {
-        v = wf_dict_get_str(f->builtins, name);
+    wf_dict_gcache *gc = &code->gcache[oparg >> 1];
+    wf_value v = wf_dict_gcache_get(f->globals, f->builtins, gc, name);
+    if (WF_UNLIKELY(v == WF_NULL)) {
+        v = wf_dict_gcache_fill(f->globals, f->builtins, gc, name);
         if (WF_UNLIKELY(v == WF_NULL)) {
             name_error(ts, name);
             goto error;

@@ -143,7 +143,7 @@ static wf_value
 frameobj_new(wf_thread *ts, wf_frame *f)
 {
     // Every field is written below (snap_inline is read only up to nsnap).
-    wf_frameobj *fo = (wf_frameobj *)wf_gc_alloc_uninit(
+    wf_frameobj *fo = (wf_frameobj *)wf_gc_alloc_recycled(
         ts, &wf_frame_type, sizeof(wf_frameobj));
     if (fo == NULL)
         return WF_NULL;
@@ -408,6 +408,7 @@ wf_type wf_frame_type = {
     .name = "frame",
     .base = &wf_object_type,
     .basic_size = sizeof(wf_frameobj),
+    .flags = WF_TPF_RECYCLE,  // one made per traced call (frameobj_new)
     .traverse = frameobj_traverse,
     .repr = frameobj_repr,
     .getattr = frameobj_getattr,

@@ -87,6 +87,44 @@ wf_gc_alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
     return link_new(ts, o, tp, size);
 }
 
+// Recycling (WF_TPF_RECYCLE) keeps at most RECYCLE_MAX dead objects per
+// thread. Off under AddressSanitizer, which must see every free.
+#define RECYCLE_MAX 4096u
+#if defined(__SANITIZE_ADDRESS__)
+#  define RECYCLE_ON false
+#elif defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    define RECYCLE_ON false
+#  endif
+#endif
+#ifndef RECYCLE_ON
+#  define RECYCLE_ON true
+#endif
+
+wf_obj *
+wf_gc_alloc_recycled(wf_thread *ts, wf_type *tp, size_t size)
+{
+    wf_obj *o = ts->recycle_head;
+    if (o == NULL || o->type != tp)
+        return wf_gc_alloc_uninit(ts, tp, size);
+    ts->recycle_head = o->gc_next;
+    ts->nrecycle--;
+    o->gc_bits = 0;
+    o->aux = 0;
+    return link_new(ts, o, tp, size);
+}
+
+void
+wf_gc_thread_release(wf_thread *ts)
+{
+    for (wf_obj *o = ts->recycle_head, *next; o != NULL; o = next) {
+        next = o->gc_next;
+        free(o);
+    }
+    ts->recycle_head = NULL;
+    ts->nrecycle = 0;
+}
+
 static void
 grow_or_die(void ***arr, size_t *cap)
 {
@@ -149,8 +187,11 @@ mark_thread(wf_thread *t, mark_state *ms)
 
 // Free the unmarked objects of the list starting at *[head]; clear the
 // survivors' marks. Adds to *[live] and *[freed].
+// Sweep list [head]: unmark survivors, free the dead; dead
+// WF_TPF_RECYCLE objects go to [owner]'s recycle list (NULL: orphans,
+// freed) while it has room.
 static void
-sweep_list(wf_obj **head, size_t *live, size_t *freed)
+sweep_list(wf_obj **head, size_t *live, size_t *freed, wf_thread *owner)
 {
     wf_obj **link = head;
     while (*link != NULL) {
@@ -163,7 +204,15 @@ sweep_list(wf_obj **head, size_t *live, size_t *freed)
             *link = o->gc_next;
             if (o->type->finalize != NULL)
                 o->type->finalize(o);
-            free(o);
+            if (RECYCLE_ON && owner != NULL &&
+                (o->type->flags & WF_TPF_RECYCLE) &&
+                owner->nrecycle < RECYCLE_MAX) {
+                o->gc_next = owner->recycle_head;
+                owner->recycle_head = o;
+                owner->nrecycle++;
+            } else {
+                free(o);
+            }
             (*freed)++;
         }
     }
@@ -208,16 +257,16 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
     // (ARCHITECTURE "Nothing runs inside a pause but ...").
     size_t live = 0, freed = 0;
     for (wf_thread *t = interp->threads; t != NULL; t = t->next) {
-        sweep_list(&t->alloc_head, &live, &freed);
+        sweep_list(&t->alloc_head, &live, &freed, t);
         t->alloc_bytes = 0;
         t->alloc_unreported = 0;
     }
     // Lists of exited threads: sweep each, then splice the survivors onto
     // the one orphan list.
-    sweep_list(&interp->orphan_head, &live, &freed);
+    sweep_list(&interp->orphan_head, &live, &freed, NULL);
     for (size_t i = 0; i < interp->norphan_lists; i++) {
         wf_obj *head = interp->orphan_lists[i];
-        sweep_list(&head, &live, &freed);
+        sweep_list(&head, &live, &freed, NULL);
         if (head == NULL)
             continue;
         wf_obj *tail = head;

@@ -38,6 +38,9 @@ void wf_gc_visit(wf_value v, void *ctx);
 // generator objects' traverse slot instead.
 void wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx);
 
+// Free [ts]'s recycle list (thread exit; the owner or the last thread).
+void wf_gc_thread_release(wf_thread *ts);
+
 // Statistics for tests and the bench.
 typedef struct wf_gc_stats {
     uint64_t collections;

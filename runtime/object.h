@@ -110,6 +110,9 @@ typedef enum wf_unaryop {
 #define WF_TPF_METHOD_LIKE 0x4u   // found on a type, binds to the instance
                                   // (Python functions, builtin methods)
 #define WF_TPF_EXCEPTION 0x8u     // BaseException or a subclass
+// Fixed-size objects made with wf_gc_alloc_recycled: a dead one is kept
+// on the sweeping thread's recycle list instead of being freed (gc.c).
+#define WF_TPF_RECYCLE 0x10u
 
 // A type object. Static for built-in types (immortal, registered with the
 // collector as roots), heap-allocated for classes. Every slot may be NULL:
@@ -349,6 +352,10 @@ WF_MUST_CHECK wf_obj *wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size);
 // frames), where zeroing costs more than the allocation.
 WF_MUST_CHECK wf_obj *wf_gc_alloc_uninit(wf_thread *ts, wf_type *tp,
                                          size_t size);
+// As wf_gc_alloc_uninit for a fixed-size type with WF_TPF_RECYCLE: reuses
+// a dead object of [tp] from [ts]'s recycle list when there is one.
+WF_MUST_CHECK wf_obj *wf_gc_alloc_recycled(wf_thread *ts, wf_type *tp,
+                                           size_t size);
 
 // Non-object memory, through jemalloc. wf_mem_alloc/calloc/realloc return
 // NULL with MemoryError set on [ts] (may be NULL: then nothing is set).

@@ -84,6 +84,11 @@ struct wf_thread {
     // relaxed atomic add per WF_GC_ALLOC_CHUNK, never per allocation, so
     // allocating threads share no cache line (wf_gc_alloc).
     size_t alloc_unreported;
+    // Dead WF_TPF_RECYCLE objects kept for reuse (gc.c), linked through
+    // gc_next, [nrecycle] of them. W: owner (wf_gc_alloc_recycled); the
+    // sweeper in a pause. R: same.
+    wf_obj *recycle_head;
+    uint32_t nrecycle;
     // Retired arrays awaiting the next pause (wf_mem_retire).
     void **retired;
     size_t nretired, retired_cap;

@@ -1,5 +1,7 @@
 // tests/unit/test_dict.c -- dict (dict.c): insertion order, int/float key
-// equality, deletion and growth, KeyError, methods, views and equality.
+// equality, deletion and growth, KeyError, methods, views and equality;
+// LOAD_GLOBAL's inline cache (dict_cache.h) against every change it must
+// notice.
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dict_cache.h"
 #include "error.h"
 #include "gc.h"
 #include "object.h"
@@ -197,6 +200,193 @@ test_dict_tuple_keys_hash_by_value(void **state)
     check_repr(out, "'v'");
 }
 
+
+// ===== LOAD_GLOBAL's inline cache (dict_cache.h) =====
+
+// What LOAD_GLOBAL does: the inline check, then the fill on a miss.
+static wf_value
+cached_load(wf_value globals, wf_value builtins, wf_dict_gcache *c,
+            wf_value name)
+{
+    wf_value v = wf_dict_gcache_get(globals, builtins, c, name);
+    return v != WF_NULL ? v : wf_dict_gcache_fill(globals, builtins, c, name);
+}
+
+static inline wf_value
+N(const char *s)
+{
+    return wf_str_intern(ts, s);
+}
+
+static void
+test_dict_gcache_hit_sees_rebinding_and_deletion(void **state)
+{
+    (void)state;
+    wf_value g = wf_dict_new(ts), b = wf_dict_new(ts);
+    wf_dict_gcache c = {0};
+    assert_int_equal(wf_dict_set_str(ts, g, N("other"), I(0)), 0);
+    assert_int_equal(wf_dict_set_str(ts, g, N("x"), I(1)), 0);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("x")) == WF_NULL);  // cold
+    assert_true(wf_dict_gcache_fill(g, b, &c, N("x")) == I(1));
+    assert_true(wf_dict_gcache_get(g, b, &c, N("x")) == I(1));      // hit
+    // Rebinding writes the same entry: still a hit, with the new value.
+    assert_int_equal(wf_dict_set_str(ts, g, N("x"), I(2)), 0);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("x")) == I(2));
+    // The cached index proves nothing for another name.
+    assert_true(wf_dict_gcache_get(g, b, &c, N("other")) == WF_NULL);
+    // Deleted: the entry's key is gone, so no hit, and the fill finds
+    // nothing (LOAD_GLOBAL raises NameError).
+    assert_int_equal(wf_dict_del(ts, g, N("x")), 1);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("x")) == WF_NULL);
+    assert_true(wf_dict_gcache_fill(g, b, &c, N("x")) == WF_NULL);
+    // Re-added: a new entry; the old index must not hit.
+    assert_int_equal(wf_dict_set_str(ts, g, N("x"), I(3)), 0);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("x")) == WF_NULL);
+    assert_true(cached_load(g, b, &c, N("x")) == I(3));
+    assert_true(wf_dict_gcache_get(g, b, &c, N("x")) == I(3));
+}
+
+static void
+test_dict_gcache_global_shadowing_a_builtin_wins_at_once(void **state)
+{
+    (void)state;
+    wf_value g = wf_dict_new(ts), b = wf_dict_new(ts);
+    wf_dict_gcache c = {0};
+    assert_int_equal(wf_dict_set_str(ts, b, N("abs"), I(-1)), 0);
+    assert_int_equal(wf_dict_set_str(ts, b, N("len"), I(100)), 0);
+    assert_int_equal(wf_dict_set_str(ts, g, N("y"), I(0)), 0);
+    assert_true(cached_load(g, b, &c, N("len")) == I(100));
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) == I(100));  // hit
+    // A builtin rebound in place: still a hit, new value.
+    assert_int_equal(wf_dict_set_str(ts, b, N("len"), I(101)), 0);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) == I(101));
+    // Any insertion into globals changes its version: no builtins hit.
+    assert_int_equal(wf_dict_set_str(ts, g, N("unrelated"), I(0)), 0);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) == WF_NULL);
+    assert_true(cached_load(g, b, &c, N("len")) == I(101));
+    // The module shadows len: seen on the very next load.
+    assert_int_equal(wf_dict_set_str(ts, g, N("len"), I(42)), 0);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) != I(101));
+    assert_true(cached_load(g, b, &c, N("len")) == I(42));
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) == I(42));
+    // del len: the builtin again.
+    assert_int_equal(wf_dict_del(ts, g, N("len")), 1);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) == WF_NULL);
+    assert_true(cached_load(g, b, &c, N("len")) == I(101));
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) == I(101));
+    // Deleted from builtins too: nothing, and no stale hit.
+    assert_int_equal(wf_dict_del(ts, b, N("len")), 1);
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) == WF_NULL);
+    assert_true(wf_dict_gcache_fill(g, b, &c, N("len")) == WF_NULL);
+}
+
+static void
+test_dict_gcache_survives_table_replacement(void **state)
+{
+    (void)state;
+    wf_value g = wf_dict_new(ts), b = wf_dict_new(ts);
+    wf_dict_gcache cg = {0}, cb = {0};
+    assert_int_equal(wf_dict_set_str(ts, b, N("len"), I(100)), 0);
+    for (int i = 0; i < 5; i++) {
+        char k[32];
+        snprintf(k, sizeof k, "early_%d", i);
+        assert_int_equal(wf_dict_set_str(ts, g, N(k), I(i)), 0);
+    }
+    assert_int_equal(wf_dict_set_str(ts, g, N("z"), I(7)), 0);
+    assert_true(cached_load(g, b, &cg, N("z")) == I(7));
+    assert_true(cached_load(g, b, &cb, N("len")) == I(100));
+    // Delete the early ones (the next rebuild compacts, moving z's index)
+    // and add enough to replace the table several times.
+    for (int i = 0; i < 5; i++) {
+        char k[32];
+        snprintf(k, sizeof k, "early_%d", i);
+        assert_int_equal(wf_dict_del(ts, g, N(k)), 1);
+    }
+    for (int i = 0; i < 1000; i++) {
+        char k[32];
+        snprintf(k, sizeof k, "filler_%d", i);
+        assert_int_equal(wf_dict_set_str(ts, g, N(k), I(i)), 0);
+        // Between any two changes, a hit is right or there is none.
+        wf_value v = wf_dict_gcache_get(g, b, &cg, N("z"));
+        assert_true(v == WF_NULL || v == I(7));
+        v = wf_dict_gcache_get(g, b, &cb, N("len"));
+        assert_true(v == WF_NULL);  // globals changed since the miss
+    }
+    assert_true(wf_dict_gcache_get(g, b, &cg, N("z")) == WF_NULL);  // moved
+    assert_true(cached_load(g, b, &cg, N("z")) == I(7));
+    assert_true(wf_dict_gcache_get(g, b, &cg, N("z")) == I(7));
+    assert_true(cached_load(g, b, &cb, N("len")) == I(100));
+    assert_true(wf_dict_gcache_get(g, b, &cb, N("len")) == I(100));
+    // clear() swaps in a fresh table: nothing cached may hit.
+    wf_value clear = call_method(g, "clear", 0, NULL);
+    assert_true(clear == WF_NONE);
+    assert_true(wf_dict_gcache_get(g, b, &cg, N("z")) == WF_NULL);
+    assert_true(wf_dict_gcache_get(g, b, &cb, N("len")) == WF_NULL);
+}
+
+// Two globals dicts sharing one cache (one code object run by two
+// modules, wf_eval_code with another globals): with per-dict version
+// counters both dicts below would have version 1 after one insertion,
+// and the cache filled by [a] would answer builtins' len for [g].
+static void
+test_dict_gcache_two_globals_dicts_share_one_cache(void **state)
+{
+    (void)state;
+    wf_value a = wf_dict_new(ts), g = wf_dict_new(ts), b = wf_dict_new(ts);
+    wf_dict_gcache c = {0};
+    assert_int_equal(wf_dict_set_str(ts, b, N("len"), I(100)), 0);
+    assert_int_equal(wf_dict_set_str(ts, a, N("q"), I(1)), 0);
+    assert_int_equal(wf_dict_set_str(ts, g, N("len"), I(42)), 0);
+    assert_true(cached_load(a, b, &c, N("len")) == I(100));
+    assert_true(wf_dict_gcache_get(a, b, &c, N("len")) == I(100));
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) != I(100));
+    assert_true(cached_load(g, b, &c, N("len")) == I(42));
+    // Now filled for g: a's q is at the same index as g's len, but the
+    // key check tells them apart.
+    assert_true(wf_dict_gcache_get(g, b, &c, N("len")) == I(42));
+    assert_true(wf_dict_gcache_get(a, b, &c, N("len")) != I(42));
+    assert_true(cached_load(a, b, &c, N("len")) == I(100));
+    // Same name, same index, two dicts: each gets its own value.
+    assert_int_equal(wf_dict_set_str(ts, a, N("k"), I(10)), 0);
+    assert_int_equal(wf_dict_set_str(ts, g, N("k"), I(20)), 0);
+    wf_dict_gcache ck = {0};
+    assert_true(cached_load(a, b, &ck, N("k")) == I(10));
+    assert_true(wf_dict_gcache_get(g, b, &ck, N("k")) == I(20));
+    assert_true(wf_dict_gcache_get(a, b, &ck, N("k")) == I(10));
+    // Two never-changed (empty) globals dicts both have version 0, which
+    // is right: neither has the name.
+    wf_value e1 = wf_dict_new(ts), e2 = wf_dict_new(ts);
+    wf_dict_gcache ce = {0};
+    assert_true(cached_load(e1, b, &ce, N("len")) == I(100));
+    assert_true(wf_dict_gcache_get(e2, b, &ce, N("len")) == I(100));
+}
+
+// Each word is checked on its own: any mix of words (as two threads
+// filling at once could leave) either proves the value or misses.
+static void
+test_dict_gcache_any_mix_of_words_is_safe(void **state)
+{
+    (void)state;
+    wf_value g = wf_dict_new(ts), b = wf_dict_new(ts);
+    assert_int_equal(wf_dict_set_str(ts, b, N("len"), I(100)), 0);
+    assert_int_equal(wf_dict_set_str(ts, b, N("abs"), I(-1)), 0);
+    assert_int_equal(wf_dict_set_str(ts, g, N("x"), I(1)), 0);
+    assert_int_equal(wf_dict_set_str(ts, g, N("y"), I(2)), 0);
+    const uint64_t words[] = {0, 1, 2, 3, 7, 1000, UINT64_MAX,
+                              UINT64_MAX - 1};
+    const char *names[] = {"x", "y", "len", "abs", "nope"};
+    const wf_value want[] = {I(1), I(2), I(100), I(-1), WF_NULL};
+    size_t nw = sizeof words / sizeof words[0];
+    for (size_t n = 0; n < 5; n++)
+        for (size_t i = 0; i < nw; i++)
+            for (size_t j = 0; j < nw; j++)
+                for (size_t k = 0; k < nw; k++) {
+                    wf_dict_gcache c = {{words[i]}, {words[j]}, {words[k]}};
+                    wf_value v = wf_dict_gcache_get(g, b, &c, N(names[n]));
+                    assert_true(v == WF_NULL || v == want[n]);
+                }
+}
+
 int
 main(void)
 {
@@ -207,6 +397,12 @@ main(void)
         cmocka_unit_test(test_dict_methods),
         cmocka_unit_test(test_dict_iteration_detects_size_change),
         cmocka_unit_test(test_dict_tuple_keys_hash_by_value),
+        cmocka_unit_test(test_dict_gcache_hit_sees_rebinding_and_deletion),
+        cmocka_unit_test(
+            test_dict_gcache_global_shadowing_a_builtin_wins_at_once),
+        cmocka_unit_test(test_dict_gcache_survives_table_replacement),
+        cmocka_unit_test(test_dict_gcache_two_globals_dicts_share_one_cache),
+        cmocka_unit_test(test_dict_gcache_any_mix_of_words_is_safe),
     };
     return cmocka_run_group_tests_name("dict", tests, group_setup,
                                        group_teardown);

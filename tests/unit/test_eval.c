@@ -1,7 +1,8 @@
 // tests/unit/test_eval.c -- the eval loop through the whole pipeline
 // (compile, frames, calls, exceptions, generators, the collector at safe
 // points): each test runs a snippet as module code and checks the globals
-// it leaves behind.
+// it leaves behind. Also LOAD_GLOBAL's inline cache end to end, including
+// one code object run with two globals dicts.
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,6 +206,115 @@ test_eval_collects_at_safe_points_without_losing_values(void **state)
     assert_true(st.collections > 0);
 }
 
+
+static void
+test_eval_global_cache_sees_rebinding_deletion_and_shadowing(void **state)
+{
+    (void)state;
+    wf_value g = run(
+        "x = 1\n"
+        "def get_x():\n    return x\n"
+        "def use_len(s):\n    return len(s)\n"
+        "def del_x():\n    global x\n    del x\n"
+        "a1 = get_x()\na2 = get_x()\n"
+        "x = 2\nb = get_x()\n"
+        "del_x()\n"
+        "try:\n    get_x()\n    err = 'none'\n"
+        "except NameError as e:\n    err = str(e)\n"
+        "x = 3\nc = get_x()\n"
+        "l1 = use_len('abc')\nl2 = use_len('abcd')\n"
+        "len = lambda s: 42\nl3 = use_len('abc')\n"
+        "del len\nl4 = use_len('ab')\n");
+    assert_true(g != WF_NULL);
+    assert_int_equal(int_global(g, "a1"), 1);
+    assert_int_equal(int_global(g, "a2"), 1);
+    assert_int_equal(int_global(g, "b"), 2);
+    assert_string_equal(str_global(g, "err"), "name 'x' is not defined");
+    assert_int_equal(int_global(g, "c"), 3);
+    assert_int_equal(int_global(g, "l1"), 3);
+    assert_int_equal(int_global(g, "l2"), 4);
+    assert_int_equal(int_global(g, "l3"), 42);
+    assert_int_equal(int_global(g, "l4"), 2);
+}
+
+static void
+test_eval_global_cache_survives_many_new_globals(void **state)
+{
+    (void)state;
+    // 600 new globals between two calls replace the globals table (and
+    // compact it after the deletions) several times.
+    static char src[32768];
+    size_t n = (size_t)snprintf(src, sizeof src,
+                                "tmp = 0\ny = 5\n"
+                                "def f():\n    return y + len('ab')\n"
+                                "a = f()\ndel tmp\n");
+    for (int i = 0; i < 600; i++)
+        n += (size_t)snprintf(src + n, sizeof src - n, "g%d = %d\n", i, i);
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          "b = f()\ny = 6\nc = f()\n"
+                          "len = lambda s: 10\nd = f()\n");
+    assert_true(n < sizeof src);
+    wf_value g = run(src);
+    assert_true(g != WF_NULL);
+    assert_int_equal(int_global(g, "a"), 7);
+    assert_int_equal(int_global(g, "b"), 7);
+    assert_int_equal(int_global(g, "c"), 8);
+    assert_int_equal(int_global(g, "d"), 16);
+    assert_int_equal(int_global(g, "g599"), 599);
+}
+
+// One code object run as module code with two globals dicts: the
+// functions it defines share their code (and so the cache) but not their
+// globals. Each dict gets two keys before the run, so with per-dict
+// version counters the two would have equal versions at every step.
+static void
+test_eval_global_cache_one_code_two_globals_dicts(void **state)
+{
+    (void)state;
+    wf_thread *ts = wf_thread_current();
+    const char *src = "def f():\n    return len\n"
+                      "def h():\n    return x\n"
+                      "r = f()\nrx = h()\n";
+    size_t mark = wf_root_mark(ts);
+    wf_value cv = wf_comp_module(ts, src, strlen(src), "<test>");
+    assert_true(cv != WF_NULL);
+    wf_value ga = wf_dict_new(ts), gb = wf_dict_new(ts);
+    assert_true(ga != WF_NULL && gb != WF_NULL);
+    assert_true(wf_root_push(ts, cv) >= 0);
+    assert_true(wf_root_push(ts, ga) >= 0);
+    assert_true(wf_root_push(ts, gb) >= 0);
+    wf_value len = wf_str_intern(ts, "len"), x = wf_str_intern(ts, "x");
+    // A: x and pad (len comes from builtins). B: len shadowed, then x, so
+    // x sits at another index. Two insertions each.
+    assert_int_equal(wf_dict_set_str(ts, ga, x, wf_val_from_int(1)), 0);
+    assert_int_equal(wf_dict_set_str(ts, ga, wf_str_intern(ts, "pad"),
+                                     wf_val_from_int(0)), 0);
+    assert_int_equal(wf_dict_set_str(ts, gb, len, wf_val_from_int(7)), 0);
+    assert_int_equal(wf_dict_set_str(ts, gb, x, wf_val_from_int(2)), 0);
+    wf_code *co = (wf_code *)wf_val_as_obj(cv);
+    assert_true(wf_eval_code(ts, co, ga) != WF_NULL);
+    assert_true(wf_eval_code(ts, co, gb) != WF_NULL);
+    wf_value builtin_len = wf_dict_get_str(ts->interp->builtins_dict, len);
+    assert_true(builtin_len != WF_NULL);
+    assert_true(global(ga, "r") == builtin_len);
+    assert_int_equal(int_global(ga, "rx"), 1);
+    assert_int_equal(int_global(gb, "r"), 7);
+    assert_int_equal(int_global(gb, "rx"), 2);
+    // Alternate calls: each fills the shared cache for its own dict.
+    wf_value fa = global(ga, "f"), fb = global(gb, "f");
+    wf_value ha = global(ga, "h"), hb = global(gb, "h");
+    for (int i = 0; i < 4; i++) {
+        assert_true(wf_obj_call(ts, fa, NULL, 0, WF_NULL) == builtin_len);
+        assert_true(wf_obj_call(ts, fb, NULL, 0, WF_NULL) ==
+                    wf_val_from_int(7));
+        assert_true(wf_obj_call(ts, ha, NULL, 0, WF_NULL) ==
+                    wf_val_from_int(1));
+        assert_true(wf_obj_call(ts, hb, NULL, 0, WF_NULL) ==
+                    wf_val_from_int(2));
+    }
+    wf_root_release(ts, mark);
+}
+
 int
 main(void)
 {
@@ -215,6 +325,10 @@ main(void)
         cmocka_unit_test(test_eval_binding_errors_use_cpython_wording),
         cmocka_unit_test(test_eval_handlers_finally_and_generators),
         cmocka_unit_test(test_eval_collects_at_safe_points_without_losing_values),
+        cmocka_unit_test(
+            test_eval_global_cache_sees_rebinding_deletion_and_shadowing),
+        cmocka_unit_test(test_eval_global_cache_survives_many_new_globals),
+        cmocka_unit_test(test_eval_global_cache_one_code_two_globals_dicts),
     };
     return cmocka_run_group_tests_name("eval", tests, group_setup,
                                        group_teardown);
