@@ -111,18 +111,8 @@ wf_lprof_fire(wf_thread *ts, wf_frame *f, int ev, wf_value arg)
 {
     if (ts->c_profilefunc == NULL)
         return WF_NONE;
-    switch (ev) {
-    case WF_EV_PY_START:
-    case WF_EV_PY_RESUME:
-        return profile_at(ts, f, ev, WF_TRACE_CALL, WF_NONE);
-    case WF_EV_PY_RETURN:
-    case WF_EV_PY_YIELD:
-        return profile_at(ts, f, ev, WF_TRACE_RETURN, arg);
-    default:
-        return wf_err_format(ts, &wf_exc_SystemError,
-                             "no direct delivery of %s to sys.setprofile",
-                             wf_ev_name(ev));
-    }
+    int what = wf_lslot_frame_what(ev, &arg);
+    return profile_at(ts, f, ev, what, arg);
 }
 
 static wf_value

@@ -19,6 +19,7 @@
 #include "../func.h"
 #include "../monitor/events.h"
 #include "../threads/thread.h"
+#include "legacy.h"
 
 // One callback a bridge registers for its tool: PEP 669 [event] is
 // delivered to the builtin [name] running [fn].
@@ -174,6 +175,19 @@ wf_lslot_run_py(wf_thread *ts, wf_frame *f, wf_value callback,
     }
     wf_root_release(ts, mark);
     return res;
+}
+
+// The legacy event of frame event [ev] delivered directly (monitor/fire.h
+// "Direct delivery"): PY_START/PY_RESUME -> call with None, PY_RETURN/
+// PY_YIELD -> return with the value [*arg] (left as is).
+static inline int
+wf_lslot_frame_what(int ev, wf_value *arg)
+{
+    if (ev == WF_EV_PY_START || ev == WF_EV_PY_RESUME) {
+        *arg = WF_NONE;
+        return WF_TRACE_CALL;
+    }
+    return WF_TRACE_RETURN;
 }
 
 #if WEFT_MONITORING

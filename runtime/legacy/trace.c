@@ -396,23 +396,13 @@ wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
         return wf_lprof_fire(ts, f, ev, arg);
     if (ts->c_tracefunc == NULL)
         return WF_NONE;
-    switch (ev) {
-    case WF_EV_LINE:
+    if (ev == WF_EV_LINE)
         return trace_line(ts, f,
                           wf_val_is_int(arg) ? (int32_t)wf_val_as_int(arg)
                                              : WF_NO_LINE,
                           WF_EV_LINE);
-    case WF_EV_PY_START:
-    case WF_EV_PY_RESUME:
-        return call_trace_func(ts, f, ev, WF_TRACE_CALL, WF_NONE);
-    case WF_EV_PY_RETURN:
-    case WF_EV_PY_YIELD:
-        return call_trace_func(ts, f, ev, WF_TRACE_RETURN, arg);
-    default:
-        return wf_err_format(ts, &wf_exc_SystemError,
-                             "no direct delivery of %s to sys.settrace",
-                             wf_ev_name(ev));
-    }
+    int what = wf_lslot_frame_what(ev, &arg);
+    return call_trace_func(ts, f, ev, what, arg);
 }
 
 static const wf_lslot_cb trace_cbs[] = {
