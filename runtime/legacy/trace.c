@@ -389,11 +389,9 @@ sys_trace_instruction(wf_thread *ts, const wf_value *args, size_t nargs,
 // The fire layer's direct delivery (fire.h "Direct delivery") of tool 7's
 // PY_START, PY_RESUME, PY_RETURN, PY_YIELD and LINE: what the adapters
 // above do, without their argument arrays. Tool 6's go to profile.c.
-wf_value
-wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
+static inline wf_value
+trace_direct(wf_thread *ts, wf_frame *f, int ev, wf_value arg)
 {
-    if (tool != WF_TOOL_SYS_TRACE)
-        return wf_lprof_fire(ts, f, ev, arg);
     if (ts->c_tracefunc == NULL)
         return WF_NONE;
     if (ev == WF_EV_LINE)
@@ -403,6 +401,16 @@ wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
                           WF_EV_LINE);
     int what = wf_lslot_frame_what(ev, &arg);
     return call_trace_func(ts, f, ev, what, arg);
+}
+
+int
+wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
+{
+    ts->in_callback++;
+    wf_value res = tool == WF_TOOL_SYS_TRACE ? trace_direct(ts, f, ev, arg)
+                                            : wf_lprof_fire(ts, f, ev, arg);
+    ts->in_callback--;
+    return res == WF_NULL ? -1 : 0;
 }
 
 static const wf_lslot_cb trace_cbs[] = {

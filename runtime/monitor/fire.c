@@ -249,20 +249,6 @@ legacy_direct(wf_value cb, int tool, int ev)
            (WF_FIRE_LEGACY_DIRECT & WF_EVMASK(ev));
 }
 
-// Deliver [ev] with last argument [arg] to [tool]'s legacy adapter at
-// unit [pc] of [f] (wf_legacy_fire). Returns 0 or -1.
-static inline int
-fire_legacy(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int tool,
-            int ev, wf_value arg)
-{
-    ts->in_callback++;
-    wf_value res = wf_legacy_fire(ts, f, tool, ev, arg);
-    ts->in_callback--;
-    if (WF_LIKELY(res == WF_NONE))
-        return 0;
-    return c_answer(ts, f->code, wf_fire_index(f, pc), tool, ev, res);
-}
-
 // wf_fire_deliver past its C callback test: one tool whose callback is a
 // plain builtin (called directly), else the delivery loop. Out of line so
 // that wf_fire_deliver itself saves no registers.
@@ -309,8 +295,8 @@ wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                            (const wf_mon_capi_cb *)wf_val_as_obj(cb), tool,
                            ev);
         if (legacy_direct(cb, tool, ev))
-            return fire_legacy(ts, f, pc, tool, ev,
-                               nextra > 0 ? extra[0] : WF_NONE);
+            return wf_legacy_fire(ts, f, tool, ev,
+                                  nextra > 0 ? extra[0] : WF_NONE);
     }
     return deliver_other(ts, f, pc, ev, tools, extra, nextra);
 }
@@ -410,7 +396,7 @@ wf_fire_line_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
         int tool = __builtin_ctz(t);
         wf_value cb = wf_mon_callback_at(tool, WF_EV_LINE);
         if (legacy_direct(cb, tool, WF_EV_LINE))
-            return fire_legacy(ts, f, pc, tool, WF_EV_LINE, args[1]);
+            return wf_legacy_fire(ts, f, tool, WF_EV_LINE, args[1]);
         wf_cfunc fn = plain_builtin_fn(cb);
         if (fn != NULL) {
             ts->in_callback++;

@@ -63,20 +63,21 @@
 //   delivered for exactly that tool and event, the event is in
 //   WF_FIRE_LEGACY_DIRECT and no other tool wants it, not called through an
 //   argument
-//   array: the fire layer calls wf_legacy_fire(ts, f, tool, ev, arg) with
-//   the re-entrancy guard raised, [arg] being the event's last PEP 669
-//   argument (the returned or yielded value; LINE's line number as a
-//   tagged int; None for PY_START/PY_RESUME). It must answer exactly what
-//   the builtin would: WF_NONE, WF_MON_DISABLE, or WF_NULL with an
-//   exception set.
+//   array: the fire layer calls wf_legacy_fire(ts, f, tool, ev, arg), [arg]
+//   being the event's last PEP 669 argument (the returned or yielded
+//   value; LINE's line number as a tagged int; None for PY_START/
+//   PY_RESUME). It raises the re-entrancy guard around the adapter itself
+//   and returns what the fire layer returns: 0, or -1 with an exception
+//   set (these adapters never answer DISABLE), so the fire layer can hand
+//   the event over with a tail call.
 #define WF_FIRE_AUX_LEGACY(tool, ev) \
     (0x4c470000u | ((uint32_t)(tool) << 8) | (uint32_t)(ev))
 #define WF_FIRE_LEGACY_DIRECT                                          \
     (WF_EVMASK(WF_EV_PY_START) | WF_EVMASK(WF_EV_PY_RESUME) |          \
      WF_EVMASK(WF_EV_PY_RETURN) | WF_EVMASK(WF_EV_PY_YIELD) |          \
      WF_EVMASK(WF_EV_LINE))
-wf_value wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev,
-                        wf_value arg);
+WF_MUST_CHECK int wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool,
+                                 int ev, wf_value arg);
 
 // Tools that reach thread [ts] out of [tools] (ARCHITECTURE "Dispatch is
 // gated per thread").
