@@ -23,6 +23,7 @@
 #include "error.h"
 #include "func.h"
 #include "gen.h"
+#include "legacy/legacy.h"
 #include "monitor/fire.h"
 #include "opcode.h"
 
@@ -719,6 +720,22 @@ wf_eval_debug_break(const wf_codeunit *pc, uint8_t op)
         if ((expr) < 0)            \
             goto error;            \
     } while (0)
+// FIRE for the hooks that may start a callback frame (fire.h "Callback
+// frames"): 1 means run the frame the hook pushed.
+#if WEFT_MONITORING
+#  define FIRE_CB(expr)                  \
+    do {                                 \
+        SAVE_FRAME();                    \
+        int r_ = (expr);                 \
+        if (WF_UNLIKELY(r_ != 0)) {      \
+            if (r_ < 0)                  \
+                goto error;              \
+            goto enter_callback;         \
+        }                                \
+    } while (0)
+#else
+#  define FIRE_CB(expr) FIRE(expr)
+#endif
 #define CHECK_EVAL_BREAKER()                                              \
     do {                                                                  \
         if (WF_UNLIKELY(wf_atomic_load_relaxed_u32(&ts->eval_breaker) |  \
@@ -861,7 +878,7 @@ dispatch_opcode: __attribute__((unused));
     // Overlays of any opcode: fire, then run the original (which may
     // itself be a twin). oparg is the original's.
     TARGET(LINE) {
-        FIRE(wf_fire_line(ts, f, THIS_PC));
+        FIRE_CB(wf_fire_line(ts, f, THIS_PC));
         if (WF_UNLIKELY(f->instr != next_pc)) {
             // A callback jumped (the legacy bridge's f_lineno): continue at
             // its target, which gets no LINE event of its own (CPython).
@@ -904,15 +921,53 @@ exit_frame: {
         done->previous = NULL;
         return retval;
     }
-    bool entry = done->is_entry;
+    uint8_t entry = done->is_entry;
     wf_frame_pop(ts, done);
-    if (entry)
+    if (entry) {
+#if WEFT_MONITORING
+        if (entry == WF_FRAME_CALLBACK)
+            goto callback_returned;
+#endif
         return retval;
+    }
     f = ts->frame;
     LOAD_FRAME();
     PUSH(retval);
     DISPATCH();
 }
+
+#if WEFT_MONITORING
+    // A trace function pushed by a hook (fire.h "Callback frames"): run
+    // it in this loop.
+enter_callback:
+    f = ts->frame;
+    LOAD_FRAME();
+    DISPATCH();
+
+    // It returned [retval]: finish its event, then continue the traced
+    // instruction where the event left it (the code after each FIRE_CB).
+callback_returned: {
+    const wf_codeunit *here;
+    wf_value *here_sp;
+    int ev = wf_ltrace_cb_return(ts, retval, &here, &here_sp);
+    f = ts->frame;
+    LOAD_FRAME();
+    if (ev == WF_EV_LINE) {
+        if (WF_UNLIKELY(next_pc != here + 1)) {
+            // The trace function jumped (f_lineno): as TARGET(LINE).
+            wf_fire_note_jump(f, next_pc, next_pc);
+            DISPATCH();
+        }
+        oparg = wf_cu_arg(*here);
+        DISPATCH_OPCODE(wf_fire_original_opcode(f, here, true));
+    }
+    if (ev == WF_EV_PY_RETURN) {
+        retval = POP();
+        goto exit_frame;
+    }
+    DISPATCH();  // PY_START / PY_RESUME: past RESUME
+}
+#endif
 
     // An instruction raised: record this frame in the traceback, then
     // look for a handler (STYLE 6.5).
@@ -959,10 +1014,25 @@ exception_unwind: {
         done->previous = NULL;
         return WF_NULL;
     }
-    bool entry = done->is_entry;
+    uint8_t entry = done->is_entry;
     wf_frame_pop(ts, done);
-    if (entry)
+    if (entry) {
+#if WEFT_MONITORING
+        if (entry == WF_FRAME_CALLBACK) {
+            // A trace function run by the loop raised: the traced
+            // instruction raises it (as a hook returning -1 would).
+            const wf_codeunit *here;
+            wf_value *here_sp;
+            wf_ltrace_cb_unwind(ts, &here, &here_sp);
+            f = ts->frame;
+            LOAD_FRAME();
+            next_pc = here + 1;
+            sp = here_sp;
+            goto error;
+        }
+#endif
         return WF_NULL;
+    }
     f = ts->frame;
     LOAD_FRAME();
     goto error;
@@ -982,6 +1052,7 @@ exception_unwind: {
 #undef ERROR_IF
 #undef PROTECT
 #undef FIRE
+#undef FIRE_CB
 #undef CHECK_EVAL_BREAKER
 #undef CHECK_EVAL_BREAKER_REDISPATCH
 #undef TRACE_OP
@@ -1006,7 +1077,7 @@ wf_eval_frame(wf_thread *ts, wf_frame *f)
 {
     if (WF_UNLIKELY(c_stack_exhausted()))
         return c_stack_overflow(ts, f);
-    f->is_entry = 1;
+    f->is_entry = WF_FRAME_ENTRY;
     return run_frame(ts, f, false);
 }
 
@@ -1018,7 +1089,7 @@ wf_eval_resume(wf_thread *ts, wf_frame *f, bool throwing)
                       "maximum recursion depth exceeded");
         return WF_NULL;
     }
-    f->is_entry = 1;
+    f->is_entry = WF_FRAME_ENTRY;
     return run_frame(ts, f, throwing);
 }
 

@@ -224,13 +224,13 @@ TARGET(CALL_FUNCTION_EX) {
 TARGET(RESUME) {
     CHECK_EVAL_BREAKER_REDISPATCH(RESUME);
     if (WF_INSTR)
-        FIRE(wf_fire_start(ts, f, THIS_PC, oparg));
+        FIRE_CB(wf_fire_start(ts, f, THIS_PC, oparg));
     DISPATCH();
 }
 
 TARGET(RETURN_VALUE) {
     if (WF_INSTR)
-        FIRE(wf_fire_py_return(ts, f, THIS_PC, PEEK(1)));
+        FIRE_CB(wf_fire_py_return(ts, f, THIS_PC, PEEK(1)));
     retval = POP();
     goto exit_frame;
 }

@@ -22,6 +22,10 @@
 #define WF_FRAME_OWNED_BY_THREAD 0     // on the thread's data stack
 #define WF_FRAME_OWNED_BY_GENERATOR 1  // inside a wf_gen object
 
+// wf_frame.is_entry: how returning from the frame continues.
+#define WF_FRAME_ENTRY 1     // leave run_frame (the frame was called from C)
+#define WF_FRAME_CALLBACK 2  // resume the traced frame's instruction
+
 // Life cycle (wf_frame.state).
 #define WF_FRAME_CREATED 0    // pushed, not run yet (generators: not started)
 #define WF_FRAME_SUSPENDED 1  // generator frame stopped at a yield
@@ -47,7 +51,9 @@ struct wf_frame {
     uint32_t nwords;    // size on the data stack, in wf_value words
     uint8_t owner;      // WF_FRAME_OWNED_BY_*
     uint8_t state;      // WF_FRAME_* life cycle
-    uint8_t is_entry;   // returning leaves wf_eval_frame (called from C)
+    uint8_t is_entry;   // WF_FRAME_ENTRY: returning leaves wf_eval_frame
+                        // (called from C); WF_FRAME_CALLBACK: a trace
+                        // function run by the eval loop (legacy/trace.c)
     uint8_t pad_;
     // PEP 669 support (runtime/monitor/fire.h): the last control transfer
     // the instrumented code saw in this frame, from instruction

@@ -37,7 +37,7 @@ wf_gen_new_from_frame(wf_thread *ts, wf_frame *f)
     gf->gen = g;
     gf->owner = WF_FRAME_OWNED_BY_GENERATOR;
     gf->state = WF_FRAME_CREATED;
-    gf->is_entry = 1;
+    gf->is_entry = WF_FRAME_ENTRY;
     g->frame = gf;
     g->exc_info.exc = WF_NONE;
     g->exc_info.previous = NULL;

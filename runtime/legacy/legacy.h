@@ -74,4 +74,25 @@ wf_frame *wf_ltrace_what_frame(void);
 WF_MUST_CHECK int wf_ltrace_set_opcode_trace(wf_thread *ts, wf_code *co,
                                              bool enable);
 
+// ----- Callback frames (trace.c; the eval loop and the fire layer) -----
+// Start the Python-level trace function for event [ev] (LINE with the
+// line as a tagged int in [arg], PY_START/PY_RESUME, or PY_RETURN with the
+// returned value) of the unit [pc] of [f] (the current frame, saved) as a
+// callback frame: returns 1 with it pushed and linked as ts->frame, 0 if
+// nothing is to be called, -1 with an exception set (as the call would
+// have raised it), or 2 if this event must be delivered the usual way.
+WF_MUST_CHECK int wf_ltrace_push_cb(wf_thread *ts, wf_frame *f,
+                                    const wf_codeunit *pc, int ev,
+                                    wf_value arg);
+// The callback frame returned [res] and was popped: finish the event
+// (f_trace, the exception in flight, the guard). Returns the event and
+// sets [*pc] and [*sp] to the traced unit and its stack top at the event.
+int wf_ltrace_cb_return(wf_thread *ts, wf_value res, const wf_codeunit **pc,
+                        wf_value **sp);
+// The callback frame raised and was popped: the trace function is cleared
+// (settrace(None), f_trace None), the exception stays set; [*pc], [*sp]
+// as above, for the traced instruction to raise it.
+void wf_ltrace_cb_unwind(wf_thread *ts, const wf_codeunit **pc,
+                         wf_value **sp);
+
 #endif

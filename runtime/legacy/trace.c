@@ -413,6 +413,161 @@ wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
     return res == WF_NULL ? -1 : 0;
 }
 
+// ===== Callback frames =====
+// A Python-level trace function of the plain shape (a function of exactly
+// three positional parameters, not a generator) is not called from C for
+// the events that start an instruction (LINE, PY_START/PY_RESUME at
+// RESUME, PY_RETURN at RETURN_VALUE): its frame is pushed on the eval
+// loop's own frame chain, flagged WF_FRAME_CALLBACK, and the loop runs it
+// like any frame. When it returns, wf_ltrace_cb_return does what the
+// trampoline does after the call, and the loop continues the traced
+// instruction where its event left it (eval.c resume_callback); when it
+// raises, wf_ltrace_cb_unwind does the trampoline's error steps and the
+// exception propagates from the traced instruction. Same observable
+// behaviour as the call from C; no C recursion, no second run_frame.
+
+// The callback's plain shape: see above.
+static inline bool
+cb_shape(wf_value callback)
+{
+    if (!wf_val_is(callback, &wf_func_type))
+        return false;
+    const wf_code *co = ((const wf_func *)wf_val_as_obj(callback))->code;
+    return co->argcount == 3 && co->kwonlyargcount == 0 &&
+           !(co->flags & (WF_CO_VARARGS | WF_CO_VARKEYWORDS |
+                          WF_CO_GENERATOR));
+}
+
+int
+wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+                  wf_value arg)
+{
+    if (ts->c_tracefunc != wf_ltrace_trampoline || ts->lcb.frame != NULL)
+        return 2;
+    wf_frameobj *fo = wf_frameobj_of(f);
+    wf_value callback;
+    int what;
+    int32_t line = 0;
+    if (ev == WF_EV_LINE) {
+        if (fo == NULL || !fo->trace_lines || !wf_val_is_int(arg) ||
+            wf_val_as_int(arg) < 0)
+            return 0;
+        if (fo->trace_opcodes)
+            return 2;
+        if (fo->trace == WF_NONE)
+            return 0;
+        line = (int32_t)wf_val_as_int(arg);
+        what = WF_TRACE_LINE;
+        arg = WF_NONE;
+        callback = fo->trace;
+    } else if (ev == WF_EV_PY_START || ev == WF_EV_PY_RESUME) {
+        if (fo != NULL && fo->trace_opcodes)
+            return 2;
+        callback = ts->c_traceobj;
+        if (!cb_shape(callback))
+            return 2;
+        wf_value fobj = wf_frame_get_object(ts, f);
+        if (fobj == WF_NULL)
+            return -1;
+        fo = (wf_frameobj *)wf_val_as_obj(fobj);
+        what = WF_TRACE_CALL;
+        arg = WF_NONE;
+    } else if (ev == WF_EV_PY_RETURN) {
+        if (fo == NULL)
+            return 0;
+        if (fo->trace_opcodes)
+            return 2;
+        if (fo->trace == WF_NONE)
+            return 0;
+        what = WF_TRACE_RETURN;
+        callback = fo->trace;
+    } else {
+        return 2;
+    }
+    if (!cb_shape(callback))
+        return 2;
+    // wf_lslot_run_py's steps before the call ([arg] is None or on the
+    // traced frame's value stack, so rooted).
+    struct wf_lcb *r = &ts->lcb;
+    r->mark = wf_root_mark(ts);
+    r->saved_exc = ts->exc;
+    if (WF_UNLIKELY(r->saved_exc != WF_NULL)) {
+        ts->exc = WF_NULL;
+        if (wf_lslot_root_push(ts, r->saved_exc) < 0)
+            return -1;  // MemoryError replaces the exception in flight
+    }
+    const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
+    wf_frame *nf = wf_frame_push3(ts, fn->code, callback, fn->globals,
+                                  fn->builtins, wf_val_from_obj(fo),
+                                  wf_lslot_what_str(what), arg);
+    if (WF_UNLIKELY(nf == NULL)) {
+        // As the trampoline when the call fails.
+        wf_root_release(ts, r->mark);
+        ts->in_callback++;
+        wf_lslot_clear_after_error(ts, &trace_spec);
+        ts->in_callback--;
+        fo->trace = WF_NONE;
+        return -1;
+    }
+    r->pc = pc;
+    r->sp = f->sp;
+    r->fo = fo;
+    r->ev = ev;
+    r->old_what = ts->lslot_what;
+    r->old_frame = ts->lslot_frame;
+    ts->lslot_what = ev;
+    ts->lslot_frame = f;
+    fo->line_now = line;
+    ts->in_callback++;
+    nf->is_entry = WF_FRAME_CALLBACK;
+    nf->previous = ts->frame;
+    nf->state = WF_FRAME_EXECUTING;
+    ts->frame = nf;
+    r->frame = nf;
+    return 1;
+}
+
+// The steps after the call common to a return and a raise.
+static inline struct wf_lcb *
+cb_end(wf_thread *ts, const wf_codeunit **pc, wf_value **sp)
+{
+    struct wf_lcb *r = &ts->lcb;
+    r->frame = NULL;
+    ts->lslot_what = r->old_what;
+    ts->lslot_frame = r->old_frame;
+    r->fo->line_now = 0;
+    *pc = (const wf_codeunit *)r->pc;
+    *sp = r->sp;
+    return r;
+}
+
+int
+wf_ltrace_cb_return(wf_thread *ts, wf_value res, const wf_codeunit **pc,
+                    wf_value **sp)
+{
+    struct wf_lcb *r = cb_end(ts, pc, sp);
+    if (WF_UNLIKELY(ts->exc != WF_NULL))
+        ts->exc = WF_NULL;  // a stray error: not raised
+    if (WF_UNLIKELY(r->saved_exc != WF_NULL))
+        ts->exc = r->saved_exc;
+    wf_root_release(ts, r->mark);
+    if (res != WF_NONE)
+        r->fo->trace = res;
+    ts->in_callback--;
+    return r->ev;
+}
+
+void
+wf_ltrace_cb_unwind(wf_thread *ts, const wf_codeunit **pc, wf_value **sp)
+{
+    struct wf_lcb *r = cb_end(ts, pc, sp);
+    wf_root_release(ts, r->mark);  // the new exception wins
+    wf_frameobj *fo = r->fo;
+    wf_lslot_clear_after_error(ts, &trace_spec);  // may run a pause
+    fo->trace = WF_NONE;
+    ts->in_callback--;
+}
+
 static const wf_lslot_cb trace_cbs[] = {
     {WF_EV_PY_START, "sys_trace_start", sys_trace_start},
     {WF_EV_PY_RESUME, "sys_trace_resume", sys_trace_resume},

@@ -12,6 +12,7 @@
 #if WEFT_MONITORING
 
 #include "../error.h"
+#include "../legacy/legacy.h"
 
 // The (tool, event) being delivered on this thread, -1 outside a delivery.
 // W/R: the owning thread.
@@ -301,6 +302,39 @@ wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     return deliver_other(ts, f, pc, ev, tools, extra, nextra);
 }
 
+// Settrace's adapter for [ev] at [pc] of [f]: as a callback frame when
+// the bridge can (1), else the direct delivery.
+static inline int
+legacy_at(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int tool,
+          int ev, wf_value arg)
+{
+    if (tool == WF_TOOL_SYS_TRACE &&
+        ts->c_tracefunc == wf_ltrace_trampoline) {
+        int r = wf_ltrace_push_cb(ts, f, pc, ev, arg);
+        if (r != 2)
+            return r;
+    }
+    return wf_legacy_fire(ts, f, tool, ev, arg);
+}
+
+int
+wf_fire_frame_event(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                    int ev, uint8_t tools, wf_value arg)
+{
+    if (WF_LIKELY((tools & (tools - 1)) == 0)) {
+        int tool = __builtin_ctz(tools);
+        wf_value cb = wf_mon_callback_at(tool, ev);
+        if (WF_LIKELY(cb != WF_NULL && wf_val_is(cb, &wf_mon_capi_cb_type)))
+            return fire_c1(ts, f, pc,
+                           (const wf_mon_capi_cb *)wf_val_as_obj(cb), tool,
+                           ev);
+        if (legacy_direct(cb, tool, ev))
+            return legacy_at(ts, f, pc, tool, ev, arg);
+    }
+    return wf_fire_deliver(ts, f, pc, ev, tools, &arg,
+                           ev == WF_EV_PY_RETURN ? 1 : 0);
+}
+
 // Deliver [ev] with the exception in flight as its last argument, after
 // [extra]; keep that exception in flight unless a callback raised.
 static int
@@ -396,7 +430,7 @@ wf_fire_line_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
         int tool = __builtin_ctz(t);
         wf_value cb = wf_mon_callback_at(tool, WF_EV_LINE);
         if (legacy_direct(cb, tool, WF_EV_LINE))
-            return wf_legacy_fire(ts, f, tool, WF_EV_LINE, args[1]);
+            return legacy_at(ts, f, pc, tool, WF_EV_LINE, args[1]);
         wf_cfunc fn = plain_builtin_fn(cb);
         if (fn != NULL) {
             ts->in_callback++;

@@ -54,6 +54,10 @@
 //   decided as wf_instr_line_fires describes; a backward jump is reported by
 //   JUMP (and BRANCH_*) events whose destination offset is not greater than
 //   their source offset, as CPython's legacy bridge uses them.
+// - The hooks of RESUME, RETURN_VALUE and the LINE overlay may hand the
+//   event to wf_ltrace_push_cb, which may start the trace function as a
+//   callback frame of the eval loop (the hook then returns 1; "Callback
+//   frames" below).
 // - wf_fire_current_tool/_event name the (tool, event) being delivered, so
 //   one C function can serve several registrations.
 
@@ -190,7 +194,24 @@ typedef struct wf_mon_capi_cb {
 
 // ===== Hooks =====
 
-// PY_START (oparg 0) or PY_RESUME (after a yield) at RESUME [pc].
+// PY_START, PY_RESUME or PY_RETURN (with [arg], rooted) at [pc], for
+// [tools] (already gated): as wf_fire_deliver, except that settrace's
+// Python function may be started as a callback frame (returns 1; see
+// "Callback frames" below).
+WF_MUST_CHECK int wf_fire_frame_event(wf_thread *ts, wf_frame *f,
+                                      const wf_codeunit *pc, int ev,
+                                      uint8_t tools, wf_value arg);
+
+// ----- Callback frames -----
+// The hooks of the three instructions whose event comes first in them --
+// wf_fire_start (RESUME), wf_fire_py_return (RETURN_VALUE) and
+// wf_fire_line (the LINE overlay) -- may return 1: settrace's Python
+// function was pushed as a callback frame (runtime/legacy/trace.c) and is
+// now ts->frame. The eval loop runs it, and when it returns or raises,
+// continues the traced instruction past its event (eval.c).
+
+// PY_START (oparg 0) or PY_RESUME (after a yield) at RESUME [pc]. May
+// return 1 (callback frame).
 static inline int
 wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
               uint32_t oparg)
@@ -198,12 +219,13 @@ wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
-    return wf_fire_deliver(ts, f, pc,
-                           oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME, t,
-                           NULL, 0);
+    return wf_fire_frame_event(ts, f, pc,
+                               oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME,
+                               t, WF_NONE);
 }
 
-// PY_RETURN with [retval] (rooted: still on the value stack).
+// PY_RETURN with [retval] (rooted: still on the value stack). May return
+// 1 (callback frame).
 static inline int
 wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                   wf_value retval)
@@ -211,7 +233,7 @@ wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
-    return wf_fire_deliver(ts, f, pc, WF_EV_PY_RETURN, t, &retval, 1);
+    return wf_fire_frame_event(ts, f, pc, WF_EV_PY_RETURN, t, retval);
 }
 
 // PY_YIELD with [value] (rooted: still on the value stack).
@@ -357,7 +379,8 @@ wf_fire_py_throw(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 // line is new for this frame (the recorded jump, else the unit's
 // precomputed mode), then delivers (code, line) to the unit's line tools.
 // Consumes the frame's recorded jump. After it returns, a changed f->instr
-// is a jump requested by a callback (see the legacy notes above).
+// is a jump requested by a callback (see the legacy notes above). May
+// return 1 (callback frame).
 static inline int
 wf_fire_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {

@@ -105,6 +105,21 @@ struct wf_thread {
     // setter reads them). W/R: owner only.
     int32_t lslot_what;
     wf_frame *lslot_frame;
+    // The Python-level trace function running as a callback frame of the
+    // eval loop (runtime/legacy/trace.c "Callback frames"): [frame] is
+    // that frame (NULL: none; at most one, since events are not delivered
+    // while it runs); the rest is what its return restores. W/R: owner.
+    struct wf_lcb {
+        wf_frame *frame;          // the trace function's frame, or NULL
+        const void *pc;           // the traced frame's instrumented unit
+        wf_value *sp;             // the traced frame's sp at the event
+        struct wf_frameobj *fo;   // the traced frame's object
+        wf_value saved_exc;       // exception in flight set aside (rooted)
+        size_t mark;              // roots to release to
+        wf_frame *old_frame;      // lslot_frame before
+        int32_t old_what;         // lslot_what before
+        int32_t ev;               // PY_START, PY_RESUME, PY_RETURN or LINE
+    } lcb;
 
     // ----- cold -----
     // WF_THREAD_* attach state (the park protocol, stw.c):
