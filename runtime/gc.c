@@ -74,8 +74,8 @@ wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size)
     return link_new(ts, o, tp, size);
 }
 
-wf_obj *
-wf_gc_alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
+static wf_obj *
+alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
 {
     wf_obj *o = malloc(size);
     if (o == NULL) {
@@ -109,7 +109,7 @@ wf_gc_alloc_recycled(wf_thread *ts, wf_type *tp, size_t size)
 {
     wf_obj *o = ts->recycle_head;
     if (o == NULL || o->type != tp)
-        return wf_gc_alloc_uninit(ts, tp, size);
+        return alloc_uninit(ts, tp, size);
     ts->recycle_head = o->gc_next;
     ts->nrecycle--;
     o->gc_bits = 0;

@@ -346,14 +346,12 @@ typedef struct wf_traceback {
 // so the caller need not root values around it.
 // Returns NULL with MemoryError set.
 WF_MUST_CHECK wf_obj *wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size);
-// As wf_gc_alloc, but only the header is initialised: the caller writes
-// every other field before the object can be reached (no safe point in
-// between). For objects made on hot paths (frame objects of traced
-// frames), where zeroing costs more than the allocation.
-WF_MUST_CHECK wf_obj *wf_gc_alloc_uninit(wf_thread *ts, wf_type *tp,
-                                         size_t size);
-// As wf_gc_alloc_uninit for a fixed-size type with WF_TPF_RECYCLE: reuses
-// a dead object of [tp] from [ts]'s recycle list when there is one.
+// As wf_gc_alloc for a fixed-size type with WF_TPF_RECYCLE, but only the
+// header is initialised: the caller writes every other field before the
+// object can be reached (no safe point in between). Reuses a dead object
+// of [tp] from [ts]'s recycle list when there is one, else mallocs. For
+// objects made on hot paths (frame objects of traced frames), where
+// zeroing costs more than the allocation.
 WF_MUST_CHECK wf_obj *wf_gc_alloc_recycled(wf_thread *ts, wf_type *tp,
                                            size_t size);
 

@@ -60,11 +60,9 @@ int wf_lprof_trampoline(wf_value obj, wf_frame *frame, int what,
 
 // The PEP 669 event (WF_EV_*) whose legacy trace or profile callback is
 // running on the calling thread, or -1 outside any (CPython's
-// tstate->what_event): the f_lineno setter allows a jump only from a
-// `line` event. Thread-local; never fails.
+// tstate->what_event; the f_lineno setter reads wf_thread.lslot_what and
+// lslot_frame directly). For C trace functions, which get no thread.
 int wf_ltrace_what_event(void);
-// The frame that event belongs to (the only one that may jump), or NULL.
-wf_frame *wf_ltrace_what_frame(void);
 
 // Turn tool 7's INSTRUCTION events on or off for [co] (a frame's
 // f_trace_opcodes; CPython's _PyEval_SetOpcodeTrace). A no-op when they are

@@ -308,7 +308,7 @@ value_error(wf_thread *ts, const char *msg)
 static int
 check_event(wf_thread *ts)
 {
-    int ev = wf_ltrace_what_event();
+    int ev = ts->lslot_what;
     if (ev < 0)
         return value_error(ts, "f_lineno can only be set in a trace function");
     switch (ev) {
@@ -398,7 +398,7 @@ wf_lineno_set(wf_thread *ts, wf_frameobj *fo, wf_value value)
     wf_frame *f = fo->frame;
     // Weft: only the frame whose event is being delivered can jump (any
     // other is in the middle of a call).
-    if (f == NULL || f != wf_ltrace_what_frame())
+    if (f == NULL || f != ts->lslot_frame)
         return value_error(ts, "f_lineno can only be set in a trace function");
     int64_t l = wf_val_as_int(value);
     if (l > INT_MAX || l < INT_MIN)

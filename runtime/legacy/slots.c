@@ -35,20 +35,6 @@ __attribute__((unused)) static const char *const
     [WF_TRACE_C_RETURN] = "c_return", [WF_TRACE_OPCODE] = "opcode",
 };
 
-int
-wf_lslot_what_event(void)
-{
-    wf_thread *ts = wf_thread_current();
-    return ts != NULL ? ts->lslot_what : -1;
-}
-
-wf_frame *
-wf_lslot_what_frame(void)
-{
-    wf_thread *ts = wf_thread_current();
-    return ts != NULL ? ts->lslot_frame : NULL;
-}
-
 int32_t
 wf_lslot_unwind_line(const wf_frame *f, wf_value exc)
 {

@@ -65,17 +65,11 @@ void wf_lslot_clear_after_error(wf_thread *ts, const wf_lslot_spec *spec);
 // [ev]: the exception in flight is taken off the thread for the call and
 // put back after a success (dropped after a failure: the new one wins);
 // [obj], [arg] and that exception are rooted across the call; [ev] is
-// what wf_lslot_what_event answers meanwhile. [arg] WF_NULL is passed as
+// what wf_thread.lslot_what holds meanwhile. [arg] WF_NULL is passed as
 // None. Caller: attached, at a safe point (the fire layer's callback).
 // Returns 0, or -1 with an exception set.
 WF_MUST_CHECK int wf_lslot_call(wf_thread *ts, wf_tracefunc fn, wf_value obj,
                                 wf_frame *f, int what, wf_value arg, int ev);
-
-// The PEP 669 event being delivered to a slot function on this thread,
-// or -1 (wf_thread.lslot_what).
-int wf_lslot_what_event(void);
-// The frame of that event, or NULL (wf_thread.lslot_frame).
-wf_frame *wf_lslot_what_frame(void);
 
 // The line [f] reports while it unwinds with exception [exc] (PY_UNWIND):
 // its last instruction's line, or, when that instruction has no line (a

@@ -103,13 +103,8 @@ wf_ltrace_gettrace(wf_thread *ts)
 int
 wf_ltrace_what_event(void)
 {
-    return wf_lslot_what_event();
-}
-
-wf_frame *
-wf_ltrace_what_frame(void)
-{
-    return wf_lslot_what_frame();
+    wf_thread *ts = wf_thread_current();
+    return ts != NULL ? ts->lslot_what : -1;
 }
 
 #if WEFT_MONITORING
