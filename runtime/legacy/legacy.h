@@ -82,6 +82,13 @@ WF_MUST_CHECK int wf_ltrace_set_opcode_trace(wf_thread *ts, wf_code *co,
 WF_MUST_CHECK int wf_ltrace_push_cb(wf_thread *ts, wf_frame *f,
                                     const wf_codeunit *pc, int ev,
                                     wf_value arg);
+// The LINE hook on settrace's own lane (fire.h "Settrace's own lane"):
+// the line decision and then wf_ltrace_push_cb's work for LINE, in one
+// call; what it does not cover goes to wf_fire_line_slow. Caller: ts is
+// outside any callback, tool 7 alone reaches it, its trace function is a
+// Python-level one. Returns as wf_ltrace_push_cb, never 2.
+WF_MUST_CHECK int wf_ltrace_line_cb(wf_thread *ts, wf_frame *f,
+                                    const wf_codeunit *pc);
 // The callback frame returned [res] and was popped: finish the event
 // (f_trace, the exception in flight, the guard). Returns the event and
 // sets [*pc] and [*sp] to the traced unit and its stack top at the event.

@@ -433,6 +433,54 @@ cb_shape(wf_value callback)
                           WF_CO_GENERATOR));
 }
 
+// wf_lslot_run_py's steps before the call, then [callback]'s frame
+// pushed with (frame object [fo], [what], [arg]) and linked as a callback
+// frame for [ev] at [pc] of [f]. [arg] is None or on [f]'s value stack, so
+// rooted. Returns 1, or -1 with an exception set.
+static inline __attribute__((always_inline)) int
+cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+         wf_frameobj *fo, wf_value callback, int what, wf_value arg,
+         int32_t line)
+{
+    struct wf_lcb *r = &ts->lcb;
+    r->mark = wf_root_mark(ts);
+    r->saved_exc = ts->exc;
+    if (WF_UNLIKELY(r->saved_exc != WF_NULL)) {
+        ts->exc = WF_NULL;
+        if (wf_lslot_root_push(ts, r->saved_exc) < 0)
+            return -1;  // MemoryError replaces the exception in flight
+    }
+    const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
+    wf_frame *nf = wf_frame_push3(ts, fn->code, callback, fn->globals,
+                                  fn->builtins, wf_val_from_obj(fo),
+                                  wf_lslot_what_str(what), arg);
+    if (WF_UNLIKELY(nf == NULL)) {
+        // As the trampoline when the call fails.
+        wf_root_release(ts, r->mark);
+        ts->in_callback++;
+        wf_lslot_clear_after_error(ts, &trace_spec);
+        ts->in_callback--;
+        fo->trace = WF_NONE;
+        return -1;
+    }
+    r->pc = pc;
+    r->sp = f->sp;
+    r->fo = fo;
+    r->ev = ev;
+    r->old_what = ts->lslot_what;
+    r->old_frame = ts->lslot_frame;
+    ts->lslot_what = ev;
+    ts->lslot_frame = f;
+    fo->line_now = line;
+    ts->in_callback++;
+    nf->is_entry = WF_FRAME_CALLBACK;
+    nf->previous = ts->frame;
+    nf->state = WF_FRAME_EXECUTING;
+    ts->frame = nf;
+    r->frame = nf;
+    return 1;
+}
+
 int
 wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                   wf_value arg)
@@ -481,45 +529,39 @@ wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     }
     if (!cb_shape(callback))
         return 2;
-    // wf_lslot_run_py's steps before the call ([arg] is None or on the
-    // traced frame's value stack, so rooted).
-    struct wf_lcb *r = &ts->lcb;
-    r->mark = wf_root_mark(ts);
-    r->saved_exc = ts->exc;
-    if (WF_UNLIKELY(r->saved_exc != WF_NULL)) {
-        ts->exc = WF_NULL;
-        if (wf_lslot_root_push(ts, r->saved_exc) < 0)
-            return -1;  // MemoryError replaces the exception in flight
-    }
-    const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
-    wf_frame *nf = wf_frame_push3(ts, fn->code, callback, fn->globals,
-                                  fn->builtins, wf_val_from_obj(fo),
-                                  wf_lslot_what_str(what), arg);
-    if (WF_UNLIKELY(nf == NULL)) {
-        // As the trampoline when the call fails.
-        wf_root_release(ts, r->mark);
-        ts->in_callback++;
-        wf_lslot_clear_after_error(ts, &trace_spec);
-        ts->in_callback--;
-        fo->trace = WF_NONE;
-        return -1;
-    }
-    r->pc = pc;
-    r->sp = f->sp;
-    r->fo = fo;
-    r->ev = ev;
-    r->old_what = ts->lslot_what;
-    r->old_frame = ts->lslot_frame;
-    ts->lslot_what = ev;
-    ts->lslot_frame = f;
-    fo->line_now = line;
-    ts->in_callback++;
-    nf->is_entry = WF_FRAME_CALLBACK;
-    nf->previous = ts->frame;
-    nf->state = WF_FRAME_EXECUTING;
-    ts->frame = nf;
-    r->frame = nf;
-    return 1;
+    return cb_enter(ts, f, pc, ev, fo, callback, what, arg, line);
+}
+
+int
+wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+{
+    wf_code *co = f->code;
+    const wf_instr_data *d = wf_instr_data_of(co);
+    uint32_t idx = wf_fire_index(f, pc);
+    wf_frameobj *fo = wf_frameobj_of(f);
+    // What the usual path must deliver (nothing consumed yet): other tools
+    // here, another callback registered for tool 7's LINE, opcodes.
+    if (WF_UNLIKELY(d == NULL ||
+                    (wf_atomic_load_relaxed_u8(&d->line_tools[idx].v) &
+                     ts->mon_tools) != WF_FIRE_TRACE_ONLY ||
+                    !wf_fire_legacy_direct(
+                        wf_mon_callback_at(WF_TOOL_SYS_TRACE, WF_EV_LINE),
+                        WF_TOOL_SYS_TRACE, WF_EV_LINE) ||
+                    (fo != NULL && fo->trace_opcodes)))
+        return wf_fire_line_slow(ts, f, pc);
+    uint32_t prev = wf_fire_take_prev(f, pc);
+    if (fo == NULL || !fo->trace_lines || fo->trace == WF_NONE ||
+        !wf_fire_line_due(co, d, idx, prev))
+        return 0;  // no f_trace, or not a new line
+    int32_t line = wf_code_line(co, idx);
+    if (line < 0)
+        return 0;
+    wf_value callback = fo->trace;
+    if (WF_UNLIKELY(!cb_shape(callback)))  // a bound method, a C callable
+        return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, WF_EV_LINE,
+                              wf_val_from_int(line));
+    return cb_enter(ts, f, pc, WF_EV_LINE, fo, callback, WF_TRACE_LINE,
+                    WF_NONE, line);
 }
 
 // The steps after the call common to a return and a raise.

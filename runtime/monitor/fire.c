@@ -240,16 +240,6 @@ fire_c1(wf_thread *ts, const wf_frame *f, const wf_codeunit *pc,
     return c1_answer(c.ts, c.f, &c.e, rc);
 }
 
-// True if [cb] is the legacy bridge's adapter for [tool] and [ev], to be
-// delivered through wf_legacy_fire (fire.h "Direct delivery").
-static inline bool
-legacy_direct(wf_value cb, int tool, int ev)
-{
-    return wf_val_is(cb, &wf_builtin_type) &&
-           wf_val_as_obj(cb)->aux == WF_FIRE_AUX_LEGACY(tool, ev) &&
-           (WF_FIRE_LEGACY_DIRECT & WF_EVMASK(ev));
-}
-
 // wf_fire_deliver past its C callback test: one tool whose callback is a
 // plain builtin (called directly), else the delivery loop. Out of line so
 // that wf_fire_deliver itself saves no registers.
@@ -295,7 +285,7 @@ wf_fire_deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
             return fire_c1(ts, f, pc,
                            (const wf_mon_capi_cb *)wf_val_as_obj(cb), tool,
                            ev);
-        if (legacy_direct(cb, tool, ev))
+        if (wf_fire_legacy_direct(cb, tool, ev))
             return wf_legacy_fire(ts, f, tool, ev,
                                   nextra > 0 ? extra[0] : WF_NONE);
     }
@@ -331,7 +321,7 @@ wf_fire_frame_event(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
             return fire_c1(ts, f, pc,
                            (const wf_mon_capi_cb *)wf_val_as_obj(cb), tool,
                            ev);
-        if (legacy_direct(cb, tool, ev))
+        if (wf_fire_legacy_direct(cb, tool, ev))
             return legacy_at(ts, f, pc, tool, ev, arg);
     }
     return wf_fire_deliver(ts, f, pc, ev, tools, &arg,
@@ -406,12 +396,7 @@ wf_fire_line_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
     wf_code *co = f->code;
     uint32_t idx = wf_fire_index(f, pc);
-    // The instruction that ran before this one: the recorded jump if it
-    // leads here, else unknown (the precomputed mode decides).
-    uint32_t prev = UINT32_MAX;
-    if (f->mon_jump_to == pc && f->mon_jump_from != NULL)
-        prev = wf_fire_index(f, f->mon_jump_from);
-    f->mon_jump_to = NULL;
+    uint32_t prev = wf_fire_take_prev(f, pc);
     const wf_instr_data *d = wf_instr_data_of(co);
     if (WF_UNLIKELY(d == NULL))
         return 0;
@@ -419,11 +404,7 @@ wf_fire_line_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
                              wf_atomic_load_relaxed_u8(&d->line_tools[idx].v));
     if (WF_LIKELY(t == 0))
         return 0;
-    // wf_instr_line_fires, its precomputed case inline.
-    unsigned mode = d->lflags[idx] & WF_INSTR_LINE_MODE_MASK;
-    if (prev != UINT32_MAX || mode == WF_INSTR_LINE_DEPENDS
-            ? !wf_instr_line_fires(co, idx, prev)
-            : mode != WF_INSTR_LINE_ALWAYS)
+    if (!wf_fire_line_due(co, d, idx, prev))
         return 0;
     wf_value args[2] = {wf_val_from_obj(co),
                         wf_val_from_int(wf_code_line(co, idx))};
@@ -432,7 +413,7 @@ wf_fire_line_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     if (WF_LIKELY((t & (t - 1)) == 0)) {
         int tool = __builtin_ctz(t);
         wf_value cb = wf_mon_callback_at(tool, WF_EV_LINE);
-        if (legacy_direct(cb, tool, WF_EV_LINE))
+        if (wf_fire_legacy_direct(cb, tool, WF_EV_LINE))
             return legacy_at(ts, f, pc, tool, WF_EV_LINE, args[1]);
         wf_cfunc fn = plain_builtin_fn(cb);
         if (fn != NULL) {

@@ -39,6 +39,7 @@
 
 #if WEFT_MONITORING
 
+#include "../legacy/legacy.h"
 #include "instrument.h"
 #include "monitor.h"
 
@@ -82,6 +83,24 @@
      WF_EVMASK(WF_EV_LINE))
 WF_MUST_CHECK int wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool,
                                  int ev, wf_value arg);
+
+// True if [cb] is the legacy bridge's adapter for [tool] and [ev], to be
+// delivered through wf_legacy_fire (see above).
+static inline bool
+wf_fire_legacy_direct(wf_value cb, int tool, int ev)
+{
+    return wf_val_is(cb, &wf_builtin_type) &&
+           wf_val_as_obj(cb)->aux == WF_FIRE_AUX_LEGACY(tool, ev) &&
+           (WF_FIRE_LEGACY_DIRECT & WF_EVMASK(ev));
+}
+
+// - Settrace's own lane: on a thread whose trace function is a
+//   Python-level one, the LINE hook hands the whole event to
+//   wf_ltrace_line_cb. Where settrace is the only tool wanting the line
+//   (WF_FIRE_TRACE_ONLY), it makes the line decision and pushes the
+//   callback frame itself (one call instead of three, each check made
+//   once); anything else goes to wf_fire_line_slow untouched.
+#define WF_FIRE_TRACE_ONLY ((uint8_t)(1u << WF_TOOL_SYS_TRACE))
 
 // Tools that reach thread [ts] out of [tools] (ARCHITECTURE "Dispatch is
 // gated per thread").
@@ -375,6 +394,32 @@ wf_fire_py_throw(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     return wf_fire_exc(ts, f, pc, WF_EV_PY_THROW);
 }
 
+// The unit that ran before LINE at [pc] of [f]: the recorded jump's source
+// if it leads here, else UINT32_MAX (unknown: the unit's mode decides).
+// Consumes the recorded jump.
+static inline uint32_t
+wf_fire_take_prev(wf_frame *f, const wf_codeunit *pc)
+{
+    uint32_t prev = UINT32_MAX;
+    if (f->mon_jump_to == pc && f->mon_jump_from != NULL)
+        prev = wf_fire_index(f, f->mon_jump_from);
+    f->mon_jump_to = NULL;
+    return prev;
+}
+
+// Whether LINE at unit [idx] of [co] (data [d]) reports a new line, unit
+// [prev] having run before it (wf_fire_take_prev): wf_instr_line_fires
+// with its precomputed case inline.
+static inline bool
+wf_fire_line_due(const wf_code *co, const wf_instr_data *d, uint32_t idx,
+                 uint32_t prev)
+{
+    unsigned mode = d->lflags[idx] & WF_INSTR_LINE_MODE_MASK;
+    return prev != UINT32_MAX || mode == WF_INSTR_LINE_DEPENDS
+               ? wf_instr_line_fires(co, idx, prev)
+               : mode == WF_INSTR_LINE_ALWAYS;
+}
+
 // LINE event for line start [pc] (INSTRUMENTED_LINE): decides whether the
 // line is new for this frame (the recorded jump, else the unit's
 // precomputed mode), then delivers (code, line) to the unit's line tools.
@@ -390,6 +435,8 @@ wf_fire_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
         f->mon_jump_to = NULL;
         return 0;
     }
+    if (ts->c_tracefunc == wf_ltrace_trampoline)
+        return wf_ltrace_line_cb(ts, f, pc);
     return wf_fire_line_slow(ts, f, pc);
 }
 
