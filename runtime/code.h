@@ -25,6 +25,10 @@ typedef struct wf_dict_gcache wf_dict_gcache;
 #define WF_CO_GENERATOR 0x0020u
 #define WF_CO_MODULE 0x10000u   // Weft: module body (locals are globals)
 #define WF_CO_CLASS 0x20000u    // Weft: class body (locals are a dict)
+// Weft: exactly three positional parameters, no others, not a generator,
+// and the code starts with RESUME: a trace function the legacy bridge may
+// run as a callback frame, started past that RESUME (legacy/trace.c).
+#define WF_CO_PLAIN3 0x40000u
 
 // Kinds of localsplus slots (bit set).
 #define WF_LOCAL_ARG 0x1u    // a parameter

@@ -2666,6 +2666,11 @@ assemble(compiler *c)
     co->argcount = u->argcount;
     co->kwonlyargcount = u->kwonlyargcount;
     co->flags = u->flags | (u->ste->kind == WF_ST_MODULE ? WF_CO_MODULE : 0);
+    if (co->argcount == 3 && co->kwonlyargcount == 0 &&
+        !(co->flags & (WF_CO_VARARGS | WF_CO_VARKEYWORDS | WF_CO_GENERATOR |
+                       WF_CO_MODULE | WF_CO_CLASS)) &&
+        co->ncode > 0 && wf_cu_op(co->code[0]) == WF_OP_RESUME)
+        co->flags |= WF_CO_PLAIN3;
     co->stacksize = r.stacksize;
     co->name = name;
     co->qualname = qual;

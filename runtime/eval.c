@@ -23,6 +23,7 @@
 #include "error.h"
 #include "func.h"
 #include "gen.h"
+#include "legacy/cbframe.h"
 #include "legacy/legacy.h"
 #include "monitor/fire.h"
 #include "opcode.h"

@@ -89,11 +89,15 @@ WF_MUST_CHECK int wf_ltrace_push_cb(wf_thread *ts, wf_frame *f,
 // Python-level one. Returns as wf_ltrace_push_cb, never 2.
 WF_MUST_CHECK int wf_ltrace_line_cb(wf_thread *ts, wf_frame *f,
                                     const wf_codeunit *pc);
-// The callback frame returned [res] and was popped: finish the event
-// (f_trace, the exception in flight, the guard). Returns the event and
-// sets [*pc] and [*sp] to the traced unit and its stack top at the event.
-int wf_ltrace_cb_return(wf_thread *ts, wf_value res, const wf_codeunit **pc,
-                        wf_value **sp);
+// PY_START/PY_RESUME at RESUME or PY_RETURN (with the returned value in
+// [arg]) on settrace's own lane (fire.h): the unit's tools on this thread
+// are tool 7 alone and the trace function is a Python-level one. Delivers
+// the event: a callback frame where wf_ltrace_push_cb can (1), else the
+// usual way. Returns 0, 1, or -1 with an exception set.
+WF_MUST_CHECK int wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f,
+                                     const wf_codeunit *pc, int ev,
+                                     wf_value arg);
+// wf_ltrace_cb_return: cbframe.h (inline, for the eval loop).
 // The callback frame raised and was popped: the trace function is cleared
 // (settrace(None), f_trace None), the exception stays set; [*pc], [*sp]
 // as above, for the traced instruction to raise it.

@@ -10,6 +10,7 @@
 #include "legacy.h"
 
 #include "../error.h"
+#include "cbframe.h"
 #include "frameobj.h"
 #include "slots.h"
 
@@ -421,16 +422,13 @@ wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
 // exception propagates from the traced instruction. Same observable
 // behaviour as the call from C; no C recursion, no second run_frame.
 
-// The callback's plain shape: see above.
+// The callback's plain shape: see above (the compiler marks such code).
 static inline bool
 cb_shape(wf_value callback)
 {
-    if (!wf_val_is(callback, &wf_func_type))
-        return false;
-    const wf_code *co = ((const wf_func *)wf_val_as_obj(callback))->code;
-    return co->argcount == 3 && co->kwonlyargcount == 0 &&
-           !(co->flags & (WF_CO_VARARGS | WF_CO_VARKEYWORDS |
-                          WF_CO_GENERATOR));
+    return wf_val_is(callback, &wf_func_type) &&
+           (((const wf_func *)wf_val_as_obj(callback))->code->flags &
+            WF_CO_PLAIN3);
 }
 
 // wf_lslot_run_py's steps before the call, then [callback]'s frame
@@ -474,6 +472,10 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     fo->line_now = line;
     ts->in_callback++;
     nf->is_entry = WF_FRAME_CALLBACK;
+    // Past RESUME (WF_CO_PLAIN3): its event cannot fire inside a callback,
+    // and the eval breaker is checked at the traced code's next RESUME or
+    // backward jump, or the callback's own.
+    nf->instr++;
     nf->previous = ts->frame;
     nf->state = WF_FRAME_EXECUTING;
     ts->frame = nf;
@@ -481,9 +483,10 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     return 1;
 }
 
-int
-wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-                  wf_value arg)
+// wf_ltrace_push_cb's body, inline in its two callers.
+static inline __attribute__((always_inline)) int
+push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+        wf_value arg)
 {
     if (ts->c_tracefunc != wf_ltrace_trampoline || ts->lcb.frame != NULL)
         return 2;
@@ -533,6 +536,27 @@ wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
 }
 
 int
+wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+                  wf_value arg)
+{
+    return push_cb(ts, f, pc, ev, arg);
+}
+
+int
+wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+                   wf_value arg)
+{
+    if (WF_UNLIKELY(!wf_fire_legacy_direct(
+            wf_mon_callback_at(WF_TOOL_SYS_TRACE, ev), WF_TOOL_SYS_TRACE,
+            ev)))
+        return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_TRACE_ONLY, arg);
+    int r = push_cb(ts, f, pc, ev, arg);
+    if (r != 2)
+        return r;
+    return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, ev, arg);
+}
+
+int
 wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
     wf_code *co = f->code;
@@ -564,40 +588,10 @@ wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
                     WF_NONE, line);
 }
 
-// The steps after the call common to a return and a raise.
-static inline struct wf_lcb *
-cb_end(wf_thread *ts, const wf_codeunit **pc, wf_value **sp)
-{
-    struct wf_lcb *r = &ts->lcb;
-    r->frame = NULL;
-    ts->lslot_what = r->old_what;
-    ts->lslot_frame = r->old_frame;
-    r->fo->line_now = 0;
-    *pc = (const wf_codeunit *)r->pc;
-    *sp = r->sp;
-    return r;
-}
-
-int
-wf_ltrace_cb_return(wf_thread *ts, wf_value res, const wf_codeunit **pc,
-                    wf_value **sp)
-{
-    struct wf_lcb *r = cb_end(ts, pc, sp);
-    if (WF_UNLIKELY(ts->exc != WF_NULL))
-        ts->exc = WF_NULL;  // a stray error: not raised
-    if (WF_UNLIKELY(r->saved_exc != WF_NULL))
-        ts->exc = r->saved_exc;
-    wf_root_release(ts, r->mark);
-    if (res != WF_NONE)
-        r->fo->trace = res;
-    ts->in_callback--;
-    return r->ev;
-}
-
 void
 wf_ltrace_cb_unwind(wf_thread *ts, const wf_codeunit **pc, wf_value **sp)
 {
-    struct wf_lcb *r = cb_end(ts, pc, sp);
+    struct wf_lcb *r = wf_ltrace_cb_end(ts, pc, sp);
     wf_root_release(ts, r->mark);  // the new exception wins
     wf_frameobj *fo = r->fo;
     wf_lslot_clear_after_error(ts, &trace_spec);  // may run a pause

@@ -99,7 +99,9 @@ wf_fire_legacy_direct(wf_value cb, int tool, int ev)
 //   wf_ltrace_line_cb. Where settrace is the only tool wanting the line
 //   (WF_FIRE_TRACE_ONLY), it makes the line decision and pushes the
 //   callback frame itself (one call instead of three, each check made
-//   once); anything else goes to wf_fire_line_slow untouched.
+//   once); anything else goes to wf_fire_line_slow untouched. The
+//   RESUME and RETURN_VALUE hooks likewise hand PY_START/PY_RESUME and
+//   PY_RETURN wanted by tool 7 alone to wf_ltrace_frame_cb.
 #define WF_FIRE_TRACE_ONLY ((uint8_t)(1u << WF_TOOL_SYS_TRACE))
 
 // Tools that reach thread [ts] out of [tools] (ARCHITECTURE "Dispatch is
@@ -238,9 +240,10 @@ wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
-    return wf_fire_frame_event(ts, f, pc,
-                               oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME,
-                               t, WF_NONE);
+    int ev = oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME;
+    if (t == WF_FIRE_TRACE_ONLY && ts->c_tracefunc == wf_ltrace_trampoline)
+        return wf_ltrace_frame_cb(ts, f, pc, ev, WF_NONE);
+    return wf_fire_frame_event(ts, f, pc, ev, t, WF_NONE);
 }
 
 // PY_RETURN with [retval] (rooted: still on the value stack). May return
@@ -252,6 +255,8 @@ wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
+    if (t == WF_FIRE_TRACE_ONLY && ts->c_tracefunc == wf_ltrace_trampoline)
+        return wf_ltrace_frame_cb(ts, f, pc, WF_EV_PY_RETURN, retval);
     return wf_fire_frame_event(ts, f, pc, WF_EV_PY_RETURN, t, retval);
 }
 
