@@ -23,7 +23,6 @@
 #include "error.h"
 #include "func.h"
 #include "gen.h"
-#include "legacy/cbframe.h"
 #include "legacy/legacy.h"
 #include "monitor/fire.h"
 #include "opcode.h"
@@ -879,7 +878,19 @@ dispatch_opcode: __attribute__((unused));
     // Overlays of any opcode: fire, then run the original (which may
     // itself be a twin). oparg is the original's.
     TARGET(LINE) {
-        FIRE_CB(wf_fire_line(ts, f, THIS_PC));
+        if (WF_UNLIKELY(wf_fire_line_quiet(ts))) {
+            f->mon_jump_to = NULL;
+            DISPATCH_OPCODE(wf_fire_original_opcode(f, THIS_PC, true));
+        }
+        // LINE event for this line start: settrace's own lane inline
+        // (legacy/cbframe.h), else wf_fire_line_slow, which decides
+        // whether the line is new for this frame and delivers it; either
+        // consumes the recorded jump. A changed f->instr afterwards is a
+        // jump requested by a callback (fire.h, the legacy notes).
+        if (ts->c_tracefunc == wf_ltrace_trampoline)
+            FIRE_CB(wf_ltrace_line_cb(ts, f, THIS_PC));
+        else
+            FIRE_CB(wf_fire_line_slow(ts, f, THIS_PC));
         if (WF_UNLIKELY(f->instr != next_pc)) {
             // A callback jumped (the legacy bridge's f_lineno): continue at
             // its target, which gets no LINE event of its own (CPython).
@@ -948,9 +959,8 @@ enter_callback:
     // It returned [retval]: finish its event, then continue the traced
     // instruction where the event left it (the code after each FIRE_CB).
 callback_returned: {
-    const wf_codeunit *here;
-    wf_value *here_sp;
-    int ev = wf_ltrace_cb_return(ts, retval, &here, &here_sp);
+    int ev = wf_ltrace_cb_return(ts, retval);
+    const wf_codeunit *here = ts->lcb.pc;
     f = ts->frame;
     LOAD_FRAME();
     if (ev == WF_EV_LINE) {
@@ -1022,13 +1032,11 @@ exception_unwind: {
         if (entry == WF_FRAME_CALLBACK) {
             // A trace function run by the loop raised: the traced
             // instruction raises it (as a hook returning -1 would).
-            const wf_codeunit *here;
-            wf_value *here_sp;
-            wf_ltrace_cb_unwind(ts, &here, &here_sp);
+            wf_ltrace_cb_unwind(ts);
             f = ts->frame;
             LOAD_FRAME();
-            next_pc = here + 1;
-            sp = here_sp;
+            next_pc = (const wf_codeunit *)ts->lcb.pc + 1;
+            sp = ts->lcb.sp;
             goto error;
         }
 #endif

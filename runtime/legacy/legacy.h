@@ -82,13 +82,6 @@ WF_MUST_CHECK int wf_ltrace_set_opcode_trace(wf_thread *ts, wf_code *co,
 WF_MUST_CHECK int wf_ltrace_push_cb(wf_thread *ts, wf_frame *f,
                                     const wf_codeunit *pc, int ev,
                                     wf_value arg);
-// The LINE hook on settrace's own lane (fire.h "Settrace's own lane"):
-// the line decision and then wf_ltrace_push_cb's work for LINE, in one
-// call; what it does not cover goes to wf_fire_line_slow. Caller: ts is
-// outside any callback, tool 7 alone reaches it, its trace function is a
-// Python-level one. Returns as wf_ltrace_push_cb, never 2.
-WF_MUST_CHECK int wf_ltrace_line_cb(wf_thread *ts, wf_frame *f,
-                                    const wf_codeunit *pc);
 // PY_START/PY_RESUME at RESUME or PY_RETURN (with the returned value in
 // [arg]) on settrace's own lane (fire.h): the unit's tools on this thread
 // are tool 7 alone and the trace function is a Python-level one. Delivers
@@ -97,11 +90,21 @@ WF_MUST_CHECK int wf_ltrace_line_cb(wf_thread *ts, wf_frame *f,
 WF_MUST_CHECK int wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f,
                                      const wf_codeunit *pc, int ev,
                                      wf_value arg);
-// wf_ltrace_cb_return: cbframe.h (inline, for the eval loop).
+// The LINE overlay on a thread whose trace function is a Python-level
+// one (eval.c TARGET(LINE); fire.h "Settrace's own lane"): where tool 7
+// alone wants this line, the line decision and the callback frame here;
+// anything else goes to wf_fire_line_slow untouched. Returns 0, 1
+// (callback frame pushed), or -1 with an exception set.
+WF_MUST_CHECK int wf_ltrace_line_cb(wf_thread *ts, wf_frame *f,
+                                    const wf_codeunit *pc);
+// The callback frame returned [res] and was popped: finish the event
+// (f_trace, the exception in flight, the guard). Returns the event; the
+// traced unit and its stack top at the event stay in ts->lcb.pc and .sp.
+// Out of line: inlined, it cost the untraced eval loop a register.
+int wf_ltrace_cb_return(wf_thread *ts, wf_value res);
 // The callback frame raised and was popped: the trace function is cleared
-// (settrace(None), f_trace None), the exception stays set; [*pc], [*sp]
-// as above, for the traced instruction to raise it.
-void wf_ltrace_cb_unwind(wf_thread *ts, const wf_codeunit **pc,
-                         wf_value **sp);
+// (settrace(None), f_trace None), the exception stays set; ts->lcb.pc and
+// .sp as above, for the traced instruction to raise it.
+void wf_ltrace_cb_unwind(wf_thread *ts);
 
 #endif

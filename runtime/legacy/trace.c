@@ -10,7 +10,6 @@
 #include "legacy.h"
 
 #include "../error.h"
-#include "cbframe.h"
 #include "frameobj.h"
 #include "slots.h"
 
@@ -556,6 +555,7 @@ wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, ev, arg);
 }
 
+
 int
 wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
 {
@@ -588,10 +588,41 @@ wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
                     WF_NONE, line);
 }
 
-void
-wf_ltrace_cb_unwind(wf_thread *ts, const wf_codeunit **pc, wf_value **sp)
+
+
+// The steps after the call common to a return and a raise: the record
+// closed (its pc and sp stay readable), the event being delivered
+// restored.
+static inline struct wf_lcb *
+cb_end(wf_thread *ts)
 {
-    struct wf_lcb *r = wf_ltrace_cb_end(ts, pc, sp);
+    struct wf_lcb *r = &ts->lcb;
+    r->frame = NULL;
+    ts->lslot_what = r->old_what;
+    ts->lslot_frame = r->old_frame;
+    r->fo->line_now = 0;
+    return r;
+}
+
+int
+wf_ltrace_cb_return(wf_thread *ts, wf_value res)
+{
+    struct wf_lcb *r = cb_end(ts);
+    if (WF_UNLIKELY(ts->exc != WF_NULL))
+        ts->exc = WF_NULL;  // a stray error: not raised
+    if (WF_UNLIKELY(r->saved_exc != WF_NULL))
+        ts->exc = r->saved_exc;
+    wf_root_release(ts, r->mark);
+    if (res != WF_NONE)
+        r->fo->trace = res;
+    ts->in_callback--;
+    return r->ev;
+}
+
+void
+wf_ltrace_cb_unwind(wf_thread *ts)
+{
+    struct wf_lcb *r = cb_end(ts);
     wf_root_release(ts, r->mark);  // the new exception wins
     wf_frameobj *fo = r->fo;
     wf_lslot_clear_after_error(ts, &trace_spec);  // may run a pause

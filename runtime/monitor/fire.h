@@ -95,8 +95,8 @@ wf_fire_legacy_direct(wf_value cb, int tool, int ev)
 }
 
 // - Settrace's own lane: on a thread whose trace function is a
-//   Python-level one, the LINE hook hands the whole event to
-//   wf_ltrace_line_cb. Where settrace is the only tool wanting the line
+//   Python-level one, the LINE overlay hands the whole event to
+//   wf_ltrace_line (legacy/cbframe.h, inline in the eval loop). Where settrace is the only tool wanting the line
 //   (WF_FIRE_TRACE_ONLY), it makes the line decision and pushes the
 //   callback frame itself (one call instead of three, each check made
 //   once); anything else goes to wf_fire_line_slow untouched. The
@@ -425,25 +425,16 @@ wf_fire_line_due(const wf_code *co, const wf_instr_data *d, uint32_t idx,
                : mode == WF_INSTR_LINE_ALWAYS;
 }
 
-// LINE event for line start [pc] (INSTRUMENTED_LINE): decides whether the
-// line is new for this frame (the recorded jump, else the unit's
-// precomputed mode), then delivers (code, line) to the unit's line tools.
-// Consumes the frame's recorded jump. After it returns, a changed f->instr
-// is a jump requested by a callback (see the legacy notes above). May
-// return 1 (callback frame).
-static inline int
-wf_fire_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
+// Whether the LINE overlay at any unit is silent on thread [ts]: no
+// interest, or inside a callback (a trace function's own lines). The
+// overlay then only consumes the frame's recorded jump and runs the
+// original opcode: no hook, no saved frame (eval.c TARGET(LINE)).
+static inline bool
+wf_fire_line_quiet(const wf_thread *ts)
 {
-    // A thread with no interest, or inside a callback (a trace function's
-    // own lines), stops here: the recorded jump is consumed all the same.
-    if (WF_UNLIKELY((ts->in_callback | (ts->mon_tools == 0)) != 0)) {
-        f->mon_jump_to = NULL;
-        return 0;
-    }
-    if (ts->c_tracefunc == wf_ltrace_trampoline)
-        return wf_ltrace_line_cb(ts, f, pc);
-    return wf_fire_line_slow(ts, f, pc);
+    return (ts->in_callback | (ts->mon_tools == 0)) != 0;
 }
+
 
 // INSTRUCTION event for [pc] (INSTRUMENTED_INSTRUCTION).
 static inline int
