@@ -139,6 +139,18 @@ wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx)
 
 // ===== Frame objects =====
 
+// The line of completed frame object [fo], as wf_frame_lineno was for its
+// frame: from the snapshot lasti.
+static int32_t
+completed_lineno(const wf_frameobj *fo)
+{
+    const wf_code *co = (const wf_code *)wf_val_as_obj(fo->code);
+    if (fo->lasti < 0)
+        return co->firstlineno;
+    int32_t line = wf_code_line(co, (uint32_t)fo->lasti / 2);  // wf_code_offset
+    return line == WF_NO_LINE ? co->firstlineno : line;
+}
+
 static wf_value
 frameobj_new(wf_thread *ts, wf_frame *f)
 {
@@ -155,7 +167,6 @@ frameobj_new(wf_thread *ts, wf_frame *f)
     fo->locals = WF_NULL;
     fo->snap = WF_NULL;
     fo->nsnap = 0;
-    fo->lineno = f->code->firstlineno;
     fo->lasti = -1;
     fo->trace = WF_NONE;
     fo->line_now = 0;
@@ -181,16 +192,19 @@ wf_frame_detach_object(wf_thread *ts, wf_frame *f)
     wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(f->frameobj);
     if (fo->frame != f)
         return;
-    fo->lineno = wf_frame_lineno(f);
+    // The line is derived from lasti when asked (completed_lineno).
     fo->lasti = f->instr > f->code->code
                     ? wf_code_offset(wf_frame_lasti_index(f))
                     : -1;
     // As CPython (frame take_ownership): the caller's frame object becomes
     // f_back, so the chain stays walkable after both frames are gone.
     if (f->previous != NULL) {
-        fo->back = wf_frame_get_object(ts, f->previous);
-        if (fo->back == WF_NULL)
-            wf_err_clear(ts);
+        fo->back = f->previous->frameobj;
+        if (fo->back == WF_NULL) {
+            fo->back = wf_frame_get_object(ts, f->previous);
+            if (fo->back == WF_NULL)
+                wf_err_clear(ts);
+        }
     }
     if (f->locals != WF_NULL) {
         fo->locals = f->locals;
@@ -300,7 +314,8 @@ frameobj_getattr(wf_thread *ts, wf_value self, wf_value name)
         // being delivered, else the last instruction's.
         if (fo->line_now != 0)
             return wf_val_from_int(fo->line_now);
-        return wf_val_from_int(f != NULL ? wf_frame_lineno(f) : fo->lineno);
+        return wf_val_from_int(f != NULL ? wf_frame_lineno(f)
+                                         : completed_lineno(fo));
     }
     if (name_is(name, "f_lasti")) {
         if (f == NULL)
@@ -398,7 +413,7 @@ frameobj_repr(wf_thread *ts, wf_value self)
     wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
     wf_code *co = (wf_code *)wf_val_as_obj(fo->code);
     int32_t line = fo->frame != NULL ? wf_frame_lineno(fo->frame)
-                                     : fo->lineno;
+                                     : completed_lineno(fo);
     return wf_str_format(ts, "<frame at %p, file %R, line %d, code %U>",
                          (void *)fo, co->filename, (int)line, co->name);
 }

@@ -88,11 +88,11 @@ alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
 }
 
 // Recycling (WF_TPF_RECYCLE) keeps at most RECYCLE_MAX dead objects per
-// thread: about 6 MiB of frame objects, close to what one minimum
+// thread: about 9 MiB of frame objects, a little more than one minimum
 // collection cycle (GC_MIN_THRESHOLD) of a traced run frees, so a steady
-// traced run reuses nearly every frame object (ARCHITECTURE "Collector").
+// traced run reuses every frame object (ARCHITECTURE "Collector").
 // Off under AddressSanitizer, which must see every free.
-#define RECYCLE_MAX 32768u
+#define RECYCLE_MAX 61440u
 #if defined(__SANITIZE_ADDRESS__)
 #  define RECYCLE_ON false
 #elif defined(__has_feature)

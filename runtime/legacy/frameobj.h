@@ -38,8 +38,7 @@ typedef struct wf_frameobj {
     wf_value snap;
     uint32_t nsnap;
     wf_value snap_inline[WF_FRAMEOBJ_SNAP_INLINE];
-    int32_t lineno;    // snapshot line
-    int32_t lasti;     // snapshot f_lasti
+    int32_t lasti;     // snapshot f_lasti (its line: wf_frameobj_lineno)
     // ----- legacy tracing (runtime/legacy) -----
     // f_trace: the local trace function, WF_NONE when unset.
     wf_value trace;
