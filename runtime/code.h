@@ -29,6 +29,10 @@ typedef struct wf_dict_gcache wf_dict_gcache;
 // and the code starts with RESUME: a trace function the legacy bridge may
 // run as a callback frame, started past that RESUME (legacy/trace.c).
 #define WF_CO_PLAIN3 0x40000u
+// Weft: no instruction reads local 0 (the first parameter) and it is not
+// a cell: a trace function that cannot see its `frame` argument (the
+// frame object then stays unexposed, legacy/frameobj.h).
+#define WF_CO_ARG0_UNREAD 0x80000u
 
 // Kinds of localsplus slots (bit set).
 #define WF_LOCAL_ARG 0x1u    // a parameter

@@ -2671,6 +2671,17 @@ assemble(compiler *c)
                        WF_CO_MODULE | WF_CO_CLASS)) &&
         co->ncode > 0 && wf_cu_op(co->code[0]) == WF_OP_RESUME)
         co->flags |= WF_CO_PLAIN3;
+    if (co->nlocalsplus > 0 &&
+        !(co->localspluskinds[0] & (WF_LOCAL_CELL | WF_LOCAL_FREE))) {
+        bool read = false;
+        for (uint32_t i = 0; i < co->ncode && !read; i++) {
+            uint8_t op = wf_cu_op(co->code[i]);
+            read = wf_op_operand_kind[op] == WF_OPND_LOCAL &&
+                   op != WF_OP_STORE_FAST && wf_cu_arg(co->code[i]) == 0;
+        }
+        if (!read)
+            co->flags |= WF_CO_ARG0_UNREAD;
+    }
     co->stacksize = r.stacksize;
     co->name = name;
     co->qualname = qual;

@@ -23,6 +23,7 @@
 #include "error.h"
 #include "func.h"
 #include "gen.h"
+#include "legacy/frameobj.h"
 #include "legacy/legacy.h"
 #include "monitor/fire.h"
 #include "opcode.h"
@@ -987,6 +988,8 @@ error: {
         wf_err_format(ts, &wf_exc_RuntimeError,
                       "error return without exception set");
     uint32_t idx = (uint32_t)(THIS_PC - code->code);
+    if (f->frameobj != WF_NULL)  // the traceback holds it
+        wf_frameobj_expose(wf_frameobj_of(f));
     if (wf_err_add_traceback(ts, f->frameobj != WF_NULL ? f->frameobj
                                                          : WF_NONE,
                              wf_val_from_obj(code), wf_code_line(code, idx),

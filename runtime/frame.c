@@ -173,15 +173,32 @@ frameobj_new(wf_thread *ts, wf_frame *f)
     fo->raise_line = 0;
     fo->trace_lines = true;
     fo->trace_opcodes = false;
+    fo->exposed = false;
     return wf_val_from_obj(fo);
+}
+
+wf_value
+wf_frame_get_object_hidden(wf_thread *ts, wf_frame *f)
+{
+    if (f->frameobj == WF_NULL)
+        f->frameobj = frameobj_new(ts, f);
+    return f->frameobj;
 }
 
 wf_value
 wf_frame_get_object(wf_thread *ts, wf_frame *f)
 {
-    if (f->frameobj == WF_NULL)
-        f->frameobj = frameobj_new(ts, f);
-    return f->frameobj;
+    wf_value v = wf_frame_get_object_hidden(ts, f);
+    if (v == WF_NULL)
+        return WF_NULL;
+    wf_frameobj_expose((wf_frameobj *)wf_val_as_obj(v));
+    // A trace function's frame (legacy callback frame) holds the traced
+    // frame's object as its first argument: whoever can see this frame can
+    // reach that object through f_locals.
+    if (f->is_entry == WF_FRAME_CALLBACK && f->code->nlocalsplus > 0 &&
+        wf_val_is(f->localsplus[0], &wf_frame_type))
+        wf_frameobj_expose((wf_frameobj *)wf_val_as_obj(f->localsplus[0]));
+    return v;
 }
 
 void
@@ -192,6 +209,12 @@ wf_frame_detach_object(wf_thread *ts, wf_frame *f)
     wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(f->frameobj);
     if (fo->frame != f)
         return;
+    if (!fo->exposed) {
+        // Nothing but [f] holds it: it dies with the frame, unread.
+        fo->frame = NULL;
+        fo->gen = WF_NULL;
+        return;
+    }
     // The line is derived from lasti when asked (completed_lineno).
     fo->lasti = f->instr > f->code->code
                     ? wf_code_offset(wf_frame_lasti_index(f))
@@ -199,12 +222,9 @@ wf_frame_detach_object(wf_thread *ts, wf_frame *f)
     // As CPython (frame take_ownership): the caller's frame object becomes
     // f_back, so the chain stays walkable after both frames are gone.
     if (f->previous != NULL) {
-        fo->back = f->previous->frameobj;
-        if (fo->back == WF_NULL) {
-            fo->back = wf_frame_get_object(ts, f->previous);
-            if (fo->back == WF_NULL)
-                wf_err_clear(ts);
-        }
+        fo->back = wf_frame_get_object(ts, f->previous);
+        if (fo->back == WF_NULL)
+            wf_err_clear(ts);
     }
     if (f->locals != WF_NULL) {
         fo->locals = f->locals;

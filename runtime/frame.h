@@ -188,6 +188,10 @@ wf_frame_push3(wf_thread *ts, wf_code *co, wf_value func, wf_value globals,
 // The frame object of [f], created on first use. Returns it, or WF_NULL
 // with MemoryError set. Never reaches a safe point.
 WF_MUST_CHECK wf_value wf_frame_get_object(wf_thread *ts, wf_frame *f);
+// The same without exposing it (legacy/frameobj.h wf_frameobj_expose): for
+// the settrace bridge only, which exposes it itself when the trace
+// function can read it.
+WF_MUST_CHECK wf_value wf_frame_get_object_hidden(wf_thread *ts, wf_frame *f);
 
 // Copy what Python can see of [f] (line, lasti, f_back, f_locals) into its
 // frame object, if any, and cut the object loose from [f]. Called when [f]

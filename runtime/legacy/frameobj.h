@@ -53,7 +53,21 @@ typedef struct wf_frameobj {
     int32_t raise_line;
     bool trace_lines;    // f_trace_lines, True by default
     bool trace_opcodes;  // f_trace_opcodes, False by default
+    // Whether anything but the frame itself may hold this object
+    // (wf_frameobj_expose). A frame whose object was never exposed drops
+    // it at exit without a snapshot: nothing can read it any more
+    // (ARCHITECTURE "Legacy tracing"). W/R: the owning thread.
+    bool exposed;
 } wf_frameobj;
+
+// [fo] is handed out: to Python code, a traceback, a C or non-plain trace
+// function, or another frame object's f_back. Its frame then snapshots it
+// at exit (wf_frame_detach_object).
+static inline void
+wf_frameobj_expose(wf_frameobj *fo)
+{
+    fo->exposed = true;
+}
 
 // The frame object of [f] if one was materialised, else NULL. Never
 // allocates (the adapters' fast path: no f_trace without a frame object).

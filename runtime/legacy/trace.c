@@ -42,6 +42,7 @@ trampoline(wf_thread *ts, wf_value obj, wf_frame *f, int what, wf_value arg,
         if (fo == NULL || fo->trace == WF_NONE)
             return 0;
         callback = fo->trace;
+        wf_frameobj_expose(fo);  // made hidden by a callback frame's call
     } else {
         wf_value fobj = wf_frame_get_object(ts, f);
         if (fobj == WF_NULL)
@@ -448,6 +449,8 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
             return -1;  // MemoryError replaces the exception in flight
     }
     const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
+    if (!(fn->code->flags & WF_CO_ARG0_UNREAD))
+        wf_frameobj_expose(fo);  // the trace function reads its `frame`
     wf_frame *nf = wf_frame_push3(ts, fn->code, callback, fn->globals,
                                   fn->builtins, wf_val_from_obj(fo),
                                   wf_lslot_what_str(what), arg);
@@ -511,7 +514,7 @@ push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
         callback = ts->c_traceobj;
         if (!cb_shape(callback))
             return 2;
-        wf_value fobj = wf_frame_get_object(ts, f);
+        wf_value fobj = wf_frame_get_object_hidden(ts, f);
         if (fobj == WF_NULL)
             return -1;
         fo = (wf_frameobj *)wf_val_as_obj(fobj);
