@@ -151,14 +151,51 @@ completed_lineno(const wf_frameobj *fo)
     return line == WF_NO_LINE ? co->firstlineno : line;
 }
 
+// Kept frame objects: one that dies unexposed with its thread-owned frame
+// (nothing else can hold it) stays where it is on its allocation list,
+// flagged WF_GC_KEPT so that the sweeper leaves it, and becomes this
+// thread's next frame object: a traced call then neither allocates nor
+// leaves garbage for the collector. At most KEPT_MAX are kept (a deep
+// traced recursion unwinding); the rest are the collector's. The thread's
+// list is handed back at its exit (wf_frame_release_kept). Off with
+// WF_GC_REUSE (AddressSanitizer).
+#define KEPT_MAX 4096u
+
+static void
+keep_dead(wf_thread *ts, wf_frameobj *fo)
+{
+    if (!WF_GC_REUSE || ts->nkept_frames >= KEPT_MAX)
+        return;
+    fo->ob.gc_bits |= WF_GC_KEPT;
+    fo->kept_next = ts->kept_frames;
+    ts->kept_frames = fo;
+    ts->nkept_frames++;
+}
+
+void
+wf_frame_release_kept(wf_thread *ts)
+{
+    for (wf_frameobj *fo = ts->kept_frames; fo != NULL; fo = fo->kept_next)
+        fo->ob.gc_bits &= ~WF_GC_KEPT;  // garbage for the next collection
+    ts->kept_frames = NULL;
+    ts->nkept_frames = 0;
+}
+
 static wf_value
 frameobj_new(wf_thread *ts, wf_frame *f)
 {
     // Every field is written below (snap_inline is read only up to nsnap).
-    wf_frameobj *fo = (wf_frameobj *)wf_gc_alloc_recycled(
-        ts, &wf_frame_type, sizeof(wf_frameobj));
-    if (fo == NULL)
-        return WF_NULL;
+    wf_frameobj *fo = ts->kept_frames;
+    if (fo != NULL) {
+        ts->kept_frames = fo->kept_next;
+        ts->nkept_frames--;
+        fo->ob.gc_bits &= ~WF_GC_KEPT;
+    } else {
+        fo = (wf_frameobj *)wf_gc_alloc_recycled(ts, &wf_frame_type,
+                                                 sizeof(wf_frameobj));
+        if (fo == NULL)
+            return WF_NULL;
+    }
     fo->frame = f;
     fo->gen = f->gen != NULL ? wf_val_from_obj(f->gen) : WF_NULL;
     fo->code = wf_val_from_obj(f->code);
@@ -213,6 +250,10 @@ wf_frame_detach_object(wf_thread *ts, wf_frame *f)
         // Nothing but [f] holds it: it dies with the frame, unread.
         fo->frame = NULL;
         fo->gen = WF_NULL;
+        if (f->owner == WF_FRAME_OWNED_BY_THREAD) {
+            f->frameobj = WF_NULL;
+            keep_dead(ts, fo);
+        }
         return;
     }
     // The line is derived from lasti when asked (completed_lineno).

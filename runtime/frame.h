@@ -199,6 +199,10 @@ WF_MUST_CHECK wf_value wf_frame_get_object_hidden(wf_thread *ts, wf_frame *f);
 // MemoryError the snapshot keeps f_locals empty and clears the error.
 void wf_frame_detach_object(wf_thread *ts, wf_frame *f);
 
+// Hand [ts]'s kept frame objects back to the collector (thread exit, with
+// the thread list locked).
+void wf_frame_release_kept(wf_thread *ts);
+
 // Source line [f] is at (its last started instruction), or the code's
 // first line if it has not started.
 int32_t wf_frame_lineno(const wf_frame *f);

@@ -93,16 +93,7 @@ alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
 // traced run reuses every frame object (ARCHITECTURE "Collector").
 // Off under AddressSanitizer, which must see every free.
 #define RECYCLE_MAX 61440u
-#if defined(__SANITIZE_ADDRESS__)
-#  define RECYCLE_ON false
-#elif defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define RECYCLE_ON false
-#  endif
-#endif
-#ifndef RECYCLE_ON
-#  define RECYCLE_ON true
-#endif
+#define RECYCLE_ON (WF_GC_REUSE != 0)
 
 wf_obj *
 wf_gc_alloc_recycled(wf_thread *ts, wf_type *tp, size_t size)
@@ -199,7 +190,7 @@ sweep_list(wf_obj **head, size_t *live, size_t *freed, wf_thread *owner)
     wf_obj **link = head;
     while (*link != NULL) {
         wf_obj *o = *link;
-        if (o->gc_bits & WF_GC_MARK) {
+        if (o->gc_bits & (WF_GC_MARK | WF_GC_KEPT)) {
             o->gc_bits &= ~WF_GC_MARK;
             *live += malloc_usable_size(o);
             link = &o->gc_next;

@@ -41,6 +41,19 @@ void wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx);
 // Free [ts]'s recycle list (thread exit; the owner or the last thread).
 void wf_gc_thread_release(wf_thread *ts);
 
+// Whether dead objects may be reused at all (recycle lists, WF_GC_KEPT):
+// not under AddressSanitizer, which must see every free.
+#if defined(__SANITIZE_ADDRESS__)
+#  define WF_GC_REUSE 0
+#elif defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    define WF_GC_REUSE 0
+#  endif
+#endif
+#ifndef WF_GC_REUSE
+#  define WF_GC_REUSE 1
+#endif
+
 // Statistics for tests and the bench.
 typedef struct wf_gc_stats {
     uint64_t collections;

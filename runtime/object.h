@@ -26,6 +26,9 @@ typedef struct wf_type wf_type;
 // Header bits (wf_obj.gc_bits).
 #define WF_GC_MARK 0x1u      // set by the marker during a collection
 #define WF_GC_IMMORTAL 0x2u  // static object: never on a list, never freed
+// Dead, but kept where it is on its allocation list for its owner to reuse
+// (frame.c "kept frame objects"): the sweeper leaves it alone.
+#define WF_GC_KEPT 0x4u
 
 struct wf_obj {
     // W: set once at allocation. R: plain (immutable afterwards).

@@ -58,6 +58,8 @@ typedef struct wf_frameobj {
     // it at exit without a snapshot: nothing can read it any more
     // (ARCHITECTURE "Legacy tracing"). W/R: the owning thread.
     bool exposed;
+    // Next on the owner's kept list (frame.c), while dead and kept.
+    struct wf_frameobj *kept_next;
 } wf_frameobj;
 
 // [fo] is handed out: to Python code, a traceback, a C or non-plain trace

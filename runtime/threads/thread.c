@@ -195,6 +195,7 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
             interp->orphan_lists[interp->norphan_lists++] = ts->alloc_head;
         ts->alloc_head = NULL;
     }
+    wf_frame_release_kept(ts);
     wf_gc_thread_release(ts);  // dead objects kept for reuse
     // Other threads may still read these arrays: only a pause frees them,
     // unless no thread is left to read them.

@@ -89,6 +89,11 @@ struct wf_thread {
     // sweeper in a pause. R: same.
     wf_obj *recycle_head;
     uint32_t nrecycle;
+    // Frame objects that died unexposed with their frames, kept on their
+    // allocation lists (WF_GC_KEPT) for this thread's next frame objects
+    // (frame.c). W/R: owner only; the collector leaves them alone.
+    struct wf_frameobj *kept_frames;
+    uint32_t nkept_frames;
     // Retired arrays awaiting the next pause (wf_mem_retire).
     void **retired;
     size_t nretired, retired_cap;
