@@ -238,24 +238,11 @@ wf_frame_get_object(wf_thread *ts, wf_frame *f)
     return v;
 }
 
-void
-wf_frame_detach_object(wf_thread *ts, wf_frame *f)
+// wf_frame_detach_object for an exposed [fo]: the snapshot. Out of line,
+// so that the unexposed case saves no registers.
+WF_NOINLINE static void
+detach_exposed(wf_thread *ts, wf_frame *f, wf_frameobj *fo)
 {
-    if (f->frameobj == WF_NULL)
-        return;
-    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(f->frameobj);
-    if (fo->frame != f)
-        return;
-    if (!fo->exposed) {
-        // Nothing but [f] holds it: it dies with the frame, unread.
-        fo->frame = NULL;
-        fo->gen = WF_NULL;
-        if (f->owner == WF_FRAME_OWNED_BY_THREAD) {
-            f->frameobj = WF_NULL;
-            keep_dead(ts, fo);
-        }
-        return;
-    }
     // The line is derived from lasti when asked (completed_lineno).
     fo->lasti = f->instr > f->code->code
                     ? wf_code_offset(wf_frame_lasti_index(f))
@@ -303,6 +290,27 @@ wf_frame_detach_object(wf_thread *ts, wf_frame *f)
     }
     fo->frame = NULL;
     fo->gen = WF_NULL;
+}
+
+void
+wf_frame_detach_object(wf_thread *ts, wf_frame *f)
+{
+    if (f->frameobj == WF_NULL)
+        return;
+    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(f->frameobj);
+    if (fo->frame != f)
+        return;
+    if (fo->exposed) {
+        detach_exposed(ts, f, fo);
+        return;
+    }
+    // Nothing but [f] holds it: it dies with the frame, unread.
+    fo->frame = NULL;
+    fo->gen = WF_NULL;
+    if (f->owner == WF_FRAME_OWNED_BY_THREAD) {
+        f->frameobj = WF_NULL;
+        keep_dead(ts, fo);
+    }
 }
 
 static void
