@@ -144,6 +144,25 @@ test_gc_dead_recycled_objects_are_reused(void **state)
     wf_root_release(ts, mark);
 }
 
+// WF_GC_KEPT: a dead object its owner keeps for reuse stays on its list
+// through a collection; once the bit is cleared, it is garbage.
+static void
+test_gc_kept_objects_survive_unreachable(void **state)
+{
+    (void)state;
+    rec_obj *k = rec_new(7);
+    k->ob.gc_bits |= WF_GC_KEPT;
+    assert_int_equal(wf_gc_collect(ts), 0);
+    assert_true(on_alloc_list(&k->ob));
+    assert_int_equal(k->payload, 7);
+    assert_true(k->ob.gc_bits & WF_GC_KEPT);
+    assert_false(k->ob.gc_bits & WF_GC_MARK);
+    k->ob.gc_bits &= ~WF_GC_KEPT;
+    assert_int_equal(wf_gc_collect(ts), 0);
+    assert_false(on_alloc_list(&k->ob));
+    wf_gc_thread_release(ts);
+}
+
 static void
 test_gc_exception_in_flight_is_a_root(void **state)
 {
@@ -251,6 +270,7 @@ main(void)
         cmocka_unit_test(test_gc_alloc_links_on_thread_list),
         cmocka_unit_test(test_gc_rooted_objects_survive_and_garbage_is_freed),
         cmocka_unit_test(test_gc_dead_recycled_objects_are_reused),
+        cmocka_unit_test(test_gc_kept_objects_survive_unreachable),
         cmocka_unit_test(test_gc_exception_in_flight_is_a_root),
         cmocka_unit_test(test_gc_retired_arrays_are_freed_at_collection),
         cmocka_unit_test(test_gc_static_type_dicts_are_traversed),

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "eval.h"
 #include "frame.h"
+#include "gc.h"
 #include "legacy/frameobj.h"
 #include "legacy/legacy.h"
 #include "legacy/lineno.h"
@@ -610,6 +611,63 @@ test_legacy_python_trace_function_follows_f_trace_rules(void **state)
     }
 }
 
+// A traced frame whose object no one but the frame could reach (the trace
+// function never reads `frame`) drops it at exit into the thread's kept
+// list; the next traced call takes it back. Reading `frame` exposes it:
+// it is then snapshotted at exit and not kept.
+static void
+test_legacy_unexposed_frame_objects_are_kept_and_reused(void **state)
+{
+    (void)state;
+    wf_frame_release_kept(ts);
+    assert_int_equal(wf_gc_collect(ts), 0);
+    static const char blind[] =
+        "import sys\n"
+        "def blind(frame, event, arg):\n"
+        "    return blind\n"
+        "def f(x):\n"
+        "    return x + 1\n"
+        "sys.settrace(blind)\n"
+        "f(1)\n"
+        "f(2)\n"
+        "sys.settrace(None)\n";
+    assert_true(run(blind) != WF_NULL);
+#if WF_GC_REUSE
+    assert_int_equal(ts->nkept_frames, 1);  // f's, taken back by f(2)
+    wf_frameobj *k = ts->kept_frames;
+    assert_non_null(k);
+    assert_true(k->ob.gc_bits & WF_GC_KEPT);
+    assert_false(k->exposed);
+    assert_null(k->frame);
+    // Unreachable, yet the collector leaves it where it is.
+    assert_int_equal(wf_gc_collect(ts), 0);
+    assert_true(k->ob.gc_bits & WF_GC_KEPT);
+    assert_true(k->ob.type == &wf_frame_type);
+    assert_true(run(blind) != WF_NULL);
+    assert_int_equal(ts->nkept_frames, 1);
+    assert_true(ts->kept_frames == k);  // the same object, reused
+    // A trace function that reads `frame`: exposed, snapshotted, not kept.
+    wf_value g = run("import sys\n"
+                     "def seeing(frame, event, arg):\n"
+                     "    frame.f_lineno\n"
+                     "    return seeing\n"
+                     "def f(x):\n"
+                     "    return x + 1\n"
+                     "sys.settrace(seeing)\n"
+                     "f(1)\n"
+                     "sys.settrace(None)\n");
+    assert_true(g != WF_NULL);
+    assert_int_equal(ts->nkept_frames, 0);
+    assert_false(k->ob.gc_bits & WF_GC_KEPT);
+    assert_true(k->exposed);
+#else
+    assert_int_equal(ts->nkept_frames, 0);  // AddressSanitizer: none kept
+#endif
+    wf_frame_release_kept(ts);
+    assert_int_equal(ts->nkept_frames, 0);
+    assert_null(ts->kept_frames);
+}
+
 static void
 test_legacy_raising_python_trace_function_turns_tracing_off(void **state)
 {
@@ -889,6 +947,7 @@ main(void)
         T(test_legacy_exception_in_flight_survives_a_callback),
         T(test_legacy_failing_trace_function_disables_the_thread),
         T(test_legacy_python_trace_function_follows_f_trace_rules),
+        T(test_legacy_unexposed_frame_objects_are_kept_and_reused),
         T(test_legacy_raising_python_trace_function_turns_tracing_off),
         T(test_legacy_f_trace_lines_gates_line_events),
         T(test_legacy_lineno_checks_match_cpython),
