@@ -6,6 +6,7 @@
 // exactly the values below each frame's saved sp.
 #include "frame.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -47,6 +48,9 @@ wf_frame_thread_fini(wf_thread *ts)
     if (ts->stack_base != NULL)
         munmap(ts->stack_base, DATA_STACK_BYTES);
     ts->stack_base = ts->stack_top = ts->stack_limit = NULL;
+    free(ts->cb_frame);
+    ts->cb_frame = NULL;
+    ts->cb_frame_words = 0;
 }
 
 wf_frame *
@@ -130,6 +134,11 @@ wf_frame_visit(wf_frame *f, wf_visit_fn visit, void *ctx)
 void
 wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx)
 {
+    // The resident callback frame's function, also between events: its
+    // header stays ready for it (legacy/trace.c), so it must not die and
+    // its address be reused by another function.
+    if (ts->cb_frame != NULL)
+        visit(ts->cb_frame->func, ctx);
     for (wf_frame *f = ts->frame; f != NULL; f = f->previous) {
         wf_frame_visit(f, visit, ctx);
         if (f->gen != NULL)

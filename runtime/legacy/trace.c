@@ -431,10 +431,44 @@ cb_shape(wf_value callback)
             WF_CO_PLAIN3);
 }
 
-// wf_lslot_run_py's steps before the call, then [callback]'s frame
-// pushed with (frame object [fo], [what], [arg]) and linked as a callback
-// frame for [ev] at [pc] of [f]. [arg] is None or on [f]'s value stack, so
-// rooted. Returns 1, or -1 with an exception set.
+// The thread's resident callback frame made ready for [callback]: its
+// area grown to the code's size, its header written (once per trace
+// function: cb_enter reuses it while the function stays the same). Also
+// the recursion limit's check, as a call would make it. Returns it, or
+// NULL with RecursionError or MemoryError set. Caller: no callback frame
+// is active (the area may move).
+WF_NOINLINE static wf_frame *
+cb_frame_ready(wf_thread *ts, wf_value callback)
+{
+    int32_t limit = wf_thread_recursion_limit(ts);
+    if (ts->recursion_depth >= (limit > 0 ? limit : 1000)) {
+        wf_err_format(ts, &wf_exc_RecursionError,
+                      "maximum recursion depth exceeded");
+        return NULL;
+    }
+    const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
+    size_t words = wf_frame_words(fn->code);
+    wf_frame *nf = ts->cb_frame;
+    if (nf == NULL || ts->cb_frame_words < words) {
+        nf = realloc(nf, words * sizeof(wf_value));
+        if (nf == NULL) {
+            wf_err_no_memory(ts);
+            return NULL;
+        }
+        ts->cb_frame = nf;
+        ts->cb_frame_words = (uint32_t)words;
+    }
+    wf_frame_init_header(nf, words, fn->code, callback, fn->globals,
+                         fn->builtins, WF_NULL);
+    nf->is_entry = WF_FRAME_CALLBACK;
+    return nf;
+}
+
+// wf_lslot_run_py's steps before the call, then [callback]'s frame set up
+// in the thread's resident callback frame with (frame object [fo],
+// [what], [arg]) and linked as a callback frame for [ev] at [pc] of [f].
+// [arg] is None or on [f]'s value stack, so rooted. Returns 1, or -1 with
+// an exception set.
 static inline __attribute__((always_inline)) int
 cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
          wf_frameobj *fo, wf_value callback, int what, wf_value arg,
@@ -451,18 +485,40 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
     if (!(fn->code->flags & WF_CO_ARG0_UNREAD))
         wf_frameobj_expose(fo);  // the trace function reads its `frame`
-    wf_frame *nf = wf_frame_push3(ts, fn->code, callback, fn->globals,
-                                  fn->builtins, wf_val_from_obj(fo),
-                                  wf_lslot_what_str(what), arg);
-    if (WF_UNLIKELY(nf == NULL)) {
-        // As the trampoline when the call fails.
-        wf_root_release(ts, r->mark);
-        ts->in_callback++;
-        wf_lslot_clear_after_error(ts, &trace_spec);
-        ts->in_callback--;
-        fo->trace = WF_NONE;
-        return -1;
+    wf_frame *nf = ts->cb_frame;
+    if (WF_UNLIKELY(nf == NULL || nf->func != callback ||
+                    nf->code != fn->code ||
+                    ts->recursion_depth >= wf_thread_recursion_limit(ts))) {
+        nf = cb_frame_ready(ts, callback);
+        if (WF_UNLIKELY(nf == NULL)) {
+            // As the trampoline when the call fails (the new error wins
+            // over the one set aside).
+            wf_root_release(ts, r->mark);
+            ts->in_callback++;
+            wf_lslot_clear_after_error(ts, &trace_spec);
+            ts->in_callback--;
+            fo->trace = WF_NONE;
+            return -1;
+        }
     }
+    wf_code *co = nf->code;
+    uint32_t n = co->nlocalsplus;
+    for (uint32_t i = 3; i < n; i++)
+        nf->localsplus[i] = WF_NULL;
+    nf->localsplus[0] = wf_val_from_obj(fo);
+    nf->localsplus[1] = wf_lslot_what_str(what);
+    nf->localsplus[2] = arg;
+    nf->sp = nf->localsplus + n;
+    // Past RESUME (WF_CO_PLAIN3): its event cannot fire inside a callback,
+    // and the eval breaker is checked at the traced code's next RESUME or
+    // backward jump, or the callback's own.
+    nf->instr = co->code + 1;
+    nf->frameobj = WF_NULL;
+    nf->mon_jump_to = NULL;
+    nf->state = WF_FRAME_EXECUTING;
+    nf->previous = ts->frame;
+    ts->recursion_depth++;
+    r->stack_top = ts->stack_top;
     r->pc = pc;
     r->sp = f->sp;
     r->fo = fo;
@@ -473,13 +529,6 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     ts->lslot_frame = f;
     fo->line_now = line;
     ts->in_callback++;
-    nf->is_entry = WF_FRAME_CALLBACK;
-    // Past RESUME (WF_CO_PLAIN3): its event cannot fire inside a callback,
-    // and the eval breaker is checked at the traced code's next RESUME or
-    // backward jump, or the callback's own.
-    nf->instr++;
-    nf->previous = ts->frame;
-    nf->state = WF_FRAME_EXECUTING;
     ts->frame = nf;
     r->frame = nf;
     return 1;
@@ -600,6 +649,9 @@ static inline struct wf_lcb *
 cb_end(wf_thread *ts)
 {
     struct wf_lcb *r = &ts->lcb;
+    // The eval loop popped the resident frame as any frame (wf_frame_pop),
+    // which set the data stack's top to it: the top it really had.
+    ts->stack_top = r->stack_top;
     r->frame = NULL;
     ts->lslot_what = r->old_what;
     ts->lslot_frame = r->old_frame;

@@ -114,8 +114,15 @@ struct wf_thread {
     // eval loop (runtime/legacy/trace.c "Callback frames"): [frame] is
     // that frame (NULL: none; at most one, since events are not delivered
     // while it runs); the rest is what its return restores. W/R: owner.
+    // The resident callback frame (runtime/legacy/trace.c "Callback
+    // frames"): malloc'ed, [cb_frame_words] words, its header kept ready
+    // for the last trace function run in it. NULL until first needed.
+    // W/R: owner; the collector visits its function (frame.c).
+    wf_frame *cb_frame;
+    uint32_t cb_frame_words;
     struct wf_lcb {
         wf_frame *frame;          // the trace function's frame, or NULL
+        wf_value *stack_top;      // the data stack's top before it
         const void *pc;           // the traced frame's instrumented unit
         wf_value *sp;             // the traced frame's sp at the event
         struct wf_frameobj *fo;   // the traced frame's object
