@@ -506,7 +506,7 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     for (uint32_t i = 3; i < n; i++)
         nf->localsplus[i] = WF_NULL;
     nf->localsplus[0] = wf_val_from_obj(fo);
-    nf->localsplus[1] = wf_lslot_what_str(what);
+    nf->localsplus[1] = wf_lslot_what_strs_[what];  // set before any event
     nf->localsplus[2] = arg;
     nf->sp = nf->localsplus + n;
     // Past RESUME (WF_CO_PLAIN3): its event cannot fire inside a callback,
@@ -523,8 +523,8 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     r->sp = f->sp;
     r->fo = fo;
     r->ev = ev;
-    r->old_what = ts->lslot_what;
-    r->old_frame = ts->lslot_frame;
+    // No slot function runs outside a callback (in_callback is 0 here),
+    // so the event being delivered was none: cb_end restores that.
     ts->lslot_what = ev;
     ts->lslot_frame = f;
     fo->line_now = line;
@@ -653,8 +653,8 @@ cb_end(wf_thread *ts)
     // which set the data stack's top to it: the top it really had.
     ts->stack_top = r->stack_top;
     r->frame = NULL;
-    ts->lslot_what = r->old_what;
-    ts->lslot_frame = r->old_frame;
+    ts->lslot_what = -1;
+    ts->lslot_frame = NULL;
     r->fo->line_now = 0;
     return r;
 }

@@ -128,8 +128,6 @@ struct wf_thread {
         struct wf_frameobj *fo;   // the traced frame's object
         wf_value saved_exc;       // exception in flight set aside (rooted)
         size_t mark;              // roots to release to
-        wf_frame *old_frame;      // lslot_frame before
-        int32_t old_what;         // lslot_what before
         int32_t ev;               // PY_START, PY_RESUME, PY_RETURN or LINE
     } lcb;
 
