@@ -26,6 +26,11 @@
 // R: plain, any thread (wf_lslot_what_str).
 wf_value wf_lslot_what_strs_[WF_TRACE_OPCODE + 1];
 
+// The adapter builtin registered for each (tool 6 or 7, event): written
+// once under the monitoring mutex before it is published, never changed.
+// R: plain, any thread (trace.c compares tool 7's callbacks with it).
+wf_value wf_lslot_adapters_[2][WF_EV__COUNT];
+
 // (Unused when monitoring is compiled out, like slot_is_set below.)
 __attribute__((unused)) static const char *const
     what_names[WF_TRACE_OPCODE + 1] = {
@@ -169,6 +174,8 @@ register_locked(wf_thread *ts, const wf_lslot_spec *spec)
         // (monitor/fire.h "Direct delivery"); set before it is published.
         wf_val_as_obj(cb)->aux =
             WF_FIRE_AUX_LEGACY(spec->tool, spec->cbs[i].event);
+        wf_lslot_adapters_[spec->tool - WF_TOOL_SYS_PROFILE]
+                          [spec->cbs[i].event] = cb;
         (void)wf_mon_callback_swap(spec->tool, spec->cbs[i].event, cb);
     }
     registered[spec->tool] = true;

@@ -84,6 +84,9 @@ int32_t wf_lslot_unwind_line(const wf_frame *f, wf_value exc);
 // "line", ...): interned at the first wf_lslot_set, so any adapter can use
 // it without allocating.
 extern wf_value wf_lslot_what_strs_[];
+// The bridge's adapter builtin for (tool 6 + [i], event), WF_NULL before
+// the tool's first use (slots.c).
+extern wf_value wf_lslot_adapters_[2][WF_EV__COUNT];
 static inline wf_value
 wf_lslot_what_str(int what)
 {

@@ -422,6 +422,16 @@ wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
 // exception propagates from the traced instruction. Same observable
 // behaviour as the call from C; no C recursion, no second run_frame.
 
+// Whether tool 7's callback for [ev] is still settrace's adapter (no one
+// registered another through sys.monitoring). Caller: the thread's trace
+// function is the trampoline, so the adapters exist.
+static inline bool
+tool7_adapter_at(int ev)
+{
+    return wf_mon_callback_at(WF_TOOL_SYS_TRACE, ev) ==
+           wf_lslot_adapters_[WF_TOOL_SYS_TRACE - WF_TOOL_SYS_PROFILE][ev];
+}
+
 // The callback's plain shape: see above (the compiler marks such code).
 static inline bool
 cb_shape(wf_value callback)
@@ -597,9 +607,7 @@ int
 wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                    wf_value arg)
 {
-    if (WF_UNLIKELY(!wf_fire_legacy_direct(
-            wf_mon_callback_at(WF_TOOL_SYS_TRACE, ev), WF_TOOL_SYS_TRACE,
-            ev)))
+    if (WF_UNLIKELY(!tool7_adapter_at(ev)))
         return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_TRACE_ONLY, arg);
     int r = push_cb(ts, f, pc, ev, arg);
     if (r != 2)
@@ -620,9 +628,7 @@ wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     if (WF_UNLIKELY(d == NULL ||
                     (wf_atomic_load_relaxed_u8(&d->line_tools[idx].v) &
                      ts->mon_tools) != WF_FIRE_TRACE_ONLY ||
-                    !wf_fire_legacy_direct(
-                        wf_mon_callback_at(WF_TOOL_SYS_TRACE, WF_EV_LINE),
-                        WF_TOOL_SYS_TRACE, WF_EV_LINE) ||
+                    !tool7_adapter_at(WF_EV_LINE) ||
                     (fo != NULL && fo->trace_opcodes)))
         return wf_fire_line_slow(ts, f, pc);
     uint32_t prev = wf_fire_take_prev(f, pc);
