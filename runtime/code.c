@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic.h"
 #include "dict_cache.h"
 #include "error.h"
+#include "gc.h"
 #include "monitor/instrument.h"
 
 // ===== Type slots =====
@@ -24,12 +26,25 @@ code_traverse(wf_obj *self, wf_visit_fn visit, void *ctx)
     visit(co->name, ctx);
     visit(co->qualname, ctx);
     visit(co->filename, ctx);
+    if (co->quiet != NULL)
+        visit(wf_val_from_obj(co->quiet), ctx);
+    if (co->quiet_of != NULL)
+        visit(wf_val_from_obj(co->quiet_of), ctx);
 }
 
 static void
 code_finalize(wf_obj *self)
 {
     wf_code *co = (wf_code *)self;
+    if (co->quiet_of != NULL) {
+        // A quiet twin owns its instructions and cache only; no tool ever
+        // knew it.
+        free(co->code);
+        wf_mem_free(co->gcache);
+        co->code = NULL;
+        co->gcache = NULL;
+        return;
+    }
     // First: the monitoring data points into the code (sweep, world
     // stopped; runtime/monitor/instrument.h).
     wf_instr_on_code_freed(co);
@@ -120,6 +135,55 @@ wf_type wf_code_type = {
     .repr = code_repr,
     .getattr = code_getattr,
 };
+
+// ===== The quiet twin =====
+
+wf_code *
+wf_code_quiet(wf_thread *ts, wf_code *co)
+{
+#if WEFT_MONITORING
+    wf_code *q = wf_atomic_load_acquire_ptr((void *const *)&co->quiet);
+    if (q != NULL)
+        return q;
+    q = (wf_code *)wf_gc_alloc(ts, &wf_code_type, sizeof(wf_code));
+    if (q == NULL)
+        return NULL;
+    // Everything but the header, then what the twin owns.
+    memcpy((char *)q + sizeof(wf_obj), (const char *)co + sizeof(wf_obj),
+           sizeof(wf_code) - sizeof(wf_obj));
+    q->monitoring = NULL;
+    q->quiet = NULL;
+    q->quiet_of = co;
+    q->gcache = NULL;
+    q->code = malloc((size_t)co->ncode * sizeof(wf_codeunit) + 1);
+    if (q->code == NULL) {
+        q->ncode = 0;
+        wf_err_no_memory(ts);
+        return NULL;
+    }
+    // The opargs never change; the opcodes come from the uninstrumented
+    // copy the monitoring data keeps (or are uninstrumented already).
+    const wf_instr_data *d = wf_instr_data_of(co);
+    for (uint32_t i = 0; i < co->ncode; i++) {
+        wf_codeunit cu = co->code[i];
+        uint8_t op = d != NULL && i < d->ncode ? d->base[i] : wf_cu_op(cu);
+        q->code[i] = wf_cu_make(op, wf_cu_arg(cu));
+    }
+    size_t nnames = wf_tuple_len(co->names);
+    if (nnames > 0) {
+        q->gcache = wf_mem_calloc(ts, nnames, sizeof(wf_dict_gcache));
+        if (q->gcache == NULL)
+            return NULL;
+    }
+    void *expected = NULL;
+    if (!wf_atomic_cas_acq_rel_ptr((void **)&co->quiet, &expected, q))
+        return (wf_code *)expected;  // another thread's won; ours is garbage
+    return q;
+#else
+    (void)ts;
+    return co;
+#endif
+}
 
 // ===== co_lines =====
 

@@ -95,7 +95,32 @@ typedef struct wf_code {
     // The pointer: immutable once published. The words: see
     // wf_dict_gcache (relaxed atomics, each validated on use).
     wf_dict_gcache *gcache;
+
+    // The quiet twin (wf_code_quiet): this code's bytecode with no
+    // instrumentation, which the legacy bridge runs its callback frames on.
+    // W: once, CAS from NULL (any thread). R: acquire.
+    struct wf_code *quiet;
+    // In a quiet twin: the code it is a copy of (what Python sees), else
+    // NULL. Immutable.
+    struct wf_code *quiet_of;
 } wf_code;
+
+// The code Python sees for [co]: itself, or the original of a quiet twin.
+static inline wf_code *
+wf_code_public(wf_code *co)
+{
+    return co->quiet_of != NULL ? co->quiet_of : co;
+}
+
+// [co]'s quiet twin, made on first use: a code object sharing everything
+// of [co] but its instructions, which are [co]'s without any monitoring
+// overlay or twin, and its LOAD_GLOBAL cache; never instrumented (no tool
+// knows it). A frame that fires no event (a trace function run while the
+// re-entrancy guard is up) may run on it instead of [co]: it pays no
+// instrumented opcodes. Frame objects and tracebacks show [co]
+// (wf_code_public). Without monitoring compiled in, [co] itself. Returns
+// it, or NULL with MemoryError set. Caller: attached.
+WF_MUST_CHECK wf_code *wf_code_quiet(wf_thread *ts, wf_code *co);
 
 // Offset seen by Python for unit [index].
 static inline int32_t

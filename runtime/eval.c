@@ -992,7 +992,8 @@ error: {
         wf_frameobj_expose(wf_frameobj_of(f));
     if (wf_err_add_traceback(ts, f->frameobj != WF_NULL ? f->frameobj
                                                          : WF_NONE,
-                             wf_val_from_obj(code), wf_code_line(code, idx),
+                             wf_val_from_obj(wf_code_public(code)),
+                             wf_code_line(code, idx),
                              wf_code_offset(idx)) < 0) {
         // MemoryError replaced the exception; unwind with it.
     }

@@ -207,7 +207,7 @@ frameobj_new(wf_thread *ts, wf_frame *f)
     }
     fo->frame = f;
     fo->gen = f->gen != NULL ? wf_val_from_obj(f->gen) : WF_NULL;
-    fo->code = wf_val_from_obj(f->code);
+    fo->code = wf_val_from_obj(wf_code_public(f->code));
     fo->globals = f->globals;
     fo->back = WF_NULL;
     fo->locals = WF_NULL;

@@ -457,7 +457,12 @@ cb_frame_ready(wf_thread *ts, wf_value callback)
         return NULL;
     }
     const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
-    size_t words = wf_frame_words(fn->code);
+    // Its quiet twin: nothing fires inside a callback, so the instrumented
+    // opcodes would only cost (code.h wf_code_quiet).
+    wf_code *co = wf_code_quiet(ts, fn->code);
+    if (co == NULL)
+        return NULL;
+    size_t words = wf_frame_words(co);
     wf_frame *nf = ts->cb_frame;
     if (nf == NULL || ts->cb_frame_words < words) {
         nf = realloc(nf, words * sizeof(wf_value));
@@ -468,8 +473,8 @@ cb_frame_ready(wf_thread *ts, wf_value callback)
         ts->cb_frame = nf;
         ts->cb_frame_words = (uint32_t)words;
     }
-    wf_frame_init_header(nf, words, fn->code, callback, fn->globals,
-                         fn->builtins, WF_NULL);
+    wf_frame_init_header(nf, words, co, callback, fn->globals, fn->builtins,
+                         WF_NULL);
     nf->is_entry = WF_FRAME_CALLBACK;
     return nf;
 }
@@ -496,8 +501,8 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     if (!(fn->code->flags & WF_CO_ARG0_UNREAD))
         wf_frameobj_expose(fo);  // the trace function reads its `frame`
     wf_frame *nf = ts->cb_frame;
+    // (A function's __code__ cannot change: its func identifies the code.)
     if (WF_UNLIKELY(nf == NULL || nf->func != callback ||
-                    nf->code != fn->code ||
                     ts->recursion_depth >= wf_thread_recursion_limit(ts))) {
         nf = cb_frame_ready(ts, callback);
         if (WF_UNLIKELY(nf == NULL)) {
