@@ -614,9 +614,32 @@ wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
 {
     if (WF_UNLIKELY(!tool7_adapter_at(ev)))
         return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_TRACE_ONLY, arg);
-    int r = push_cb(ts, f, pc, ev, arg);
-    if (r != 2)
-        return r;
+    // push_cb's cases for these events, each check made once (the caller
+    // has checked the trace function and the re-entrancy guard).
+    wf_frameobj *fo = wf_frameobj_of(f);
+    if (ev == WF_EV_PY_RETURN) {
+        if (fo == NULL)
+            return 0;
+        if (WF_UNLIKELY(fo->trace_opcodes))
+            goto usual;
+        if (fo->trace == WF_NONE)
+            return 0;
+        if (WF_UNLIKELY(!cb_shape(fo->trace)))
+            goto usual;
+        return cb_enter(ts, f, pc, ev, fo, fo->trace, WF_TRACE_RETURN, arg,
+                        0);
+    }
+    wf_value callback = ts->c_traceobj;
+    if (WF_UNLIKELY((fo != NULL && fo->trace_opcodes) || !cb_shape(callback)))
+        goto usual;
+    if (fo == NULL) {
+        wf_value fobj = wf_frame_get_object_hidden(ts, f);
+        if (fobj == WF_NULL)
+            return -1;
+        fo = (wf_frameobj *)wf_val_as_obj(fobj);
+    }
+    return cb_enter(ts, f, pc, ev, fo, callback, WF_TRACE_CALL, WF_NONE, 0);
+usual:
     return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, ev, arg);
 }
 
