@@ -90,6 +90,16 @@ WF_MUST_CHECK int wf_ltrace_push_cb(wf_thread *ts, wf_frame *f,
 WF_MUST_CHECK int wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f,
                                      const wf_codeunit *pc, int ev,
                                      wf_value arg);
+// The same on setprofile's lane (fire.h): the unit's tools on this thread
+// are tool 6 alone and the profile function is a Python-level one. (The
+// callback frames live in trace.c.)
+WF_MUST_CHECK int wf_lprof_frame_cb(wf_thread *ts, wf_frame *f,
+                                    const wf_codeunit *pc, int ev,
+                                    wf_value arg);
+// The profile slot's steps after its function raised: the thread's
+// profile function cleared (may pause). Caller: inside the callback's
+// re-entrancy guard.
+void wf_lprof_clear_after_error(wf_thread *ts);
 // The LINE overlay on a thread whose trace function is a Python-level
 // one (eval.c TARGET(LINE); fire.h "Settrace's own lane"): where tool 7
 // alone wants this line, the line decision and the callback frame here;

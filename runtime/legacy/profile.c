@@ -38,6 +38,12 @@ trampoline(wf_thread *ts, wf_value obj, wf_frame *f, int what, wf_value arg,
     return 0;
 }
 
+void
+wf_lprof_clear_after_error(wf_thread *ts)
+{
+    wf_lslot_clear_after_error(ts, &profile_spec);
+}
+
 int
 wf_lprof_trampoline(wf_value obj, wf_frame *f, int what, wf_value arg)
 {

@@ -479,6 +479,19 @@ cb_frame_ready(wf_thread *ts, wf_value callback)
     return nf;
 }
 
+// The trampoline's steps when its function failed: the thread's slot for
+// [tool] cleared (may pause), and for settrace the frame's f_trace.
+static void
+cb_failed(wf_thread *ts, int tool, wf_frameobj *fo)
+{
+    if (tool == WF_TOOL_SYS_PROFILE) {
+        wf_lprof_clear_after_error(ts);
+        return;
+    }
+    wf_lslot_clear_after_error(ts, &trace_spec);
+    fo->trace = WF_NONE;
+}
+
 // wf_lslot_run_py's steps before the call, then [callback]'s frame set up
 // in the thread's resident callback frame with (frame object [fo],
 // [what], [arg]) and linked as a callback frame for [ev] at [pc] of [f].
@@ -487,7 +500,7 @@ cb_frame_ready(wf_thread *ts, wf_value callback)
 static inline __attribute__((always_inline)) int
 cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
          wf_frameobj *fo, wf_value callback, int what, wf_value arg,
-         int32_t line)
+         int32_t line, int tool)
 {
     struct wf_lcb *r = &ts->lcb;
     r->mark = wf_root_mark(ts);
@@ -510,9 +523,8 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
             // over the one set aside).
             wf_root_release(ts, r->mark);
             ts->in_callback++;
-            wf_lslot_clear_after_error(ts, &trace_spec);
+            cb_failed(ts, tool, fo);
             ts->in_callback--;
-            fo->trace = WF_NONE;
             return -1;
         }
     }
@@ -538,6 +550,7 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     r->sp = f->sp;
     r->fo = fo;
     r->ev = ev;
+    r->result_to = tool == WF_TOOL_SYS_TRACE ? &fo->trace : &r->discard;
     // No slot function runs outside a callback (in_callback is 0 here),
     // so the event being delivered was none: cb_end restores that.
     ts->lslot_what = ev;
@@ -598,7 +611,8 @@ push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     }
     if (!cb_shape(callback))
         return 2;
-    return cb_enter(ts, f, pc, ev, fo, callback, what, arg, line);
+    return cb_enter(ts, f, pc, ev, fo, callback, what, arg, line,
+                    WF_TOOL_SYS_TRACE);
 }
 
 int
@@ -627,7 +641,7 @@ wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
         if (WF_UNLIKELY(!cb_shape(fo->trace)))
             goto usual;
         return cb_enter(ts, f, pc, ev, fo, fo->trace, WF_TRACE_RETURN, arg,
-                        0);
+                        0, WF_TOOL_SYS_TRACE);
     }
     wf_value callback = ts->c_traceobj;
     if (WF_UNLIKELY((fo != NULL && fo->trace_opcodes) || !cb_shape(callback)))
@@ -638,11 +652,37 @@ wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
             return -1;
         fo = (wf_frameobj *)wf_val_as_obj(fobj);
     }
-    return cb_enter(ts, f, pc, ev, fo, callback, WF_TRACE_CALL, WF_NONE, 0);
+    return cb_enter(ts, f, pc, ev, fo, callback, WF_TRACE_CALL, WF_NONE, 0,
+                    WF_TOOL_SYS_TRACE);
 usual:
     return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, ev, arg);
 }
 
+
+int
+wf_lprof_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+                  wf_value arg)
+{
+    if (WF_UNLIKELY(wf_mon_callback_at(WF_TOOL_SYS_PROFILE, ev) !=
+                    wf_lslot_adapters_[0][ev]))
+        return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_PROFILE_ONLY, arg);
+    // The profile function sees every frame (no f_trace) and its result
+    // is ignored (cb_return); `call` gets None, `return` the value.
+    wf_value callback = ts->c_profileobj;
+    if (WF_UNLIKELY(!cb_shape(callback)))
+        return wf_legacy_fire(ts, f, WF_TOOL_SYS_PROFILE, ev, arg);
+    wf_frameobj *fo = wf_frameobj_of(f);
+    if (fo == NULL) {
+        wf_value fobj = wf_frame_get_object_hidden(ts, f);
+        if (fobj == WF_NULL)
+            return -1;
+        fo = (wf_frameobj *)wf_val_as_obj(fobj);
+    }
+    bool ret = ev == WF_EV_PY_RETURN;
+    return cb_enter(ts, f, pc, ev, fo, callback,
+                    ret ? WF_TRACE_RETURN : WF_TRACE_CALL,
+                    ret ? arg : WF_NONE, 0, WF_TOOL_SYS_PROFILE);
+}
 
 int
 wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
@@ -671,7 +711,7 @@ wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
         return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, WF_EV_LINE,
                               wf_val_from_int(line));
     return cb_enter(ts, f, pc, WF_EV_LINE, fo, callback, WF_TRACE_LINE,
-                    WF_NONE, line);
+                    WF_NONE, line, WF_TOOL_SYS_TRACE);
 }
 
 
@@ -703,7 +743,7 @@ wf_ltrace_cb_return(wf_thread *ts, wf_value res)
         ts->exc = r->saved_exc;
     wf_root_release(ts, r->mark);
     if (res != WF_NONE)
-        r->fo->trace = res;
+        *r->result_to = res;  // f_trace, or ignored (a profile function)
     ts->in_callback--;
     return r->ev;
 }
@@ -713,9 +753,10 @@ wf_ltrace_cb_unwind(wf_thread *ts)
 {
     struct wf_lcb *r = cb_end(ts);
     wf_root_release(ts, r->mark);  // the new exception wins
-    wf_frameobj *fo = r->fo;
-    wf_lslot_clear_after_error(ts, &trace_spec);  // may run a pause
-    fo->trace = WF_NONE;
+    cb_failed(ts,
+              r->result_to == &r->discard ? WF_TOOL_SYS_PROFILE
+                                          : WF_TOOL_SYS_TRACE,
+              r->fo);  // may run a pause
     ts->in_callback--;
 }
 

@@ -101,8 +101,11 @@ wf_fire_legacy_direct(wf_value cb, int tool, int ev)
 //   callback frame itself (one call instead of three, each check made
 //   once); anything else goes to wf_fire_line_slow untouched. The
 //   RESUME and RETURN_VALUE hooks likewise hand PY_START/PY_RESUME and
-//   PY_RETURN wanted by tool 7 alone to wf_ltrace_frame_cb.
+//   PY_RETURN wanted by tool 7 alone to wf_ltrace_frame_cb, and those
+//   wanted by tool 6 alone, on a thread whose profile function is a
+//   Python-level one, to wf_lprof_frame_cb (setprofile's lane).
 #define WF_FIRE_TRACE_ONLY ((uint8_t)(1u << WF_TOOL_SYS_TRACE))
+#define WF_FIRE_PROFILE_ONLY ((uint8_t)(1u << WF_TOOL_SYS_PROFILE))
 
 // Tools that reach thread [ts] out of [tools] (ARCHITECTURE "Dispatch is
 // gated per thread").
@@ -243,6 +246,8 @@ wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     int ev = oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME;
     if (t == WF_FIRE_TRACE_ONLY && ts->c_tracefunc == wf_ltrace_trampoline)
         return wf_ltrace_frame_cb(ts, f, pc, ev, WF_NONE);
+    if (t == WF_FIRE_PROFILE_ONLY && ts->c_profilefunc == wf_lprof_trampoline)
+        return wf_lprof_frame_cb(ts, f, pc, ev, WF_NONE);
     return wf_fire_frame_event(ts, f, pc, ev, t, WF_NONE);
 }
 
@@ -257,6 +262,8 @@ wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
         return 0;
     if (t == WF_FIRE_TRACE_ONLY && ts->c_tracefunc == wf_ltrace_trampoline)
         return wf_ltrace_frame_cb(ts, f, pc, WF_EV_PY_RETURN, retval);
+    if (t == WF_FIRE_PROFILE_ONLY && ts->c_profilefunc == wf_lprof_trampoline)
+        return wf_lprof_frame_cb(ts, f, pc, WF_EV_PY_RETURN, retval);
     return wf_fire_frame_event(ts, f, pc, WF_EV_PY_RETURN, t, retval);
 }
 

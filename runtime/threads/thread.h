@@ -110,8 +110,8 @@ struct wf_thread {
     // setter reads them). W/R: owner only.
     int32_t lslot_what;
     wf_frame *lslot_frame;
-    // The Python-level trace function running as a callback frame of the
-    // eval loop (runtime/legacy/trace.c "Callback frames"): [frame] is
+    // The Python-level trace (or profile) function running as a callback
+    // frame of the eval loop (runtime/legacy/trace.c "Callback frames"): [frame] is
     // that frame (NULL: none; at most one, since events are not delivered
     // while it runs); the rest is what its return restores. W/R: owner.
     // The resident callback frame (runtime/legacy/trace.c "Callback
@@ -129,6 +129,11 @@ struct wf_thread {
         wf_value saved_exc;       // exception in flight set aside (rooted)
         size_t mark;              // roots to release to
         int32_t ev;               // PY_START, PY_RESUME, PY_RETURN or LINE
+        // Where a result other than None goes: the frame object's f_trace
+        // (settrace), or [discard] (setprofile: ignored; also how
+        // cb_unwind tells the two apart).
+        wf_value *result_to;
+        wf_value discard;
     } lcb;
 
     // ----- cold -----
