@@ -988,10 +988,7 @@ error: {
         wf_err_format(ts, &wf_exc_RuntimeError,
                       "error return without exception set");
     uint32_t idx = (uint32_t)(THIS_PC - code->code);
-    if (f->frameobj != WF_NULL)  // the traceback holds it
-        wf_frameobj_expose(wf_frameobj_of(f));
-    if (wf_err_add_traceback(ts, f->frameobj != WF_NULL ? f->frameobj
-                                                         : WF_NONE,
+    if (wf_err_add_traceback(ts, wf_frame_traceback_object(ts, f),
                              wf_val_from_obj(wf_code_public(code)),
                              wf_code_line(code, idx),
                              wf_code_offset(idx)) < 0) {

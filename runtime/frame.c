@@ -301,6 +301,23 @@ detach_exposed(wf_thread *ts, wf_frame *f, wf_frameobj *fo)
     fo->gen = WF_NULL;
 }
 
+wf_value
+wf_frame_traceback_object(wf_thread *ts, wf_frame *f)
+{
+    if (f->frameobj == WF_NULL) {
+        // Made now (CPython's tracebacks always have tb_frame), keeping the
+        // exception in flight: out of memory leaves the entry without one.
+        wf_value exc = wf_err_fetch(ts);
+        wf_value v = wf_frame_get_object(ts, f);
+        if (v == WF_NULL)
+            wf_err_clear(ts);
+        wf_err_restore(ts, exc);
+        return v == WF_NULL ? WF_NONE : v;
+    }
+    wf_frameobj_expose(wf_frameobj_of(f));  // the traceback holds it
+    return f->frameobj;
+}
+
 void
 wf_frame_detach_object(wf_thread *ts, wf_frame *f)
 {

@@ -199,6 +199,11 @@ WF_MUST_CHECK wf_value wf_frame_get_object_hidden(wf_thread *ts, wf_frame *f);
 // MemoryError the snapshot keeps f_locals empty and clears the error.
 void wf_frame_detach_object(wf_thread *ts, wf_frame *f);
 
+// The frame object a traceback entry for [f] holds (tb_frame): [f]'s,
+// made and exposed if need be, with the exception in flight kept; None
+// only if memory ran out. Never reaches a safe point.
+wf_value wf_frame_traceback_object(wf_thread *ts, wf_frame *f);
+
 // Hand [ts]'s kept frame objects back to the collector (thread exit, with
 // the thread list locked).
 void wf_frame_release_kept(wf_thread *ts);
