@@ -36,7 +36,8 @@ struct wf_obj {
     // Next object on the owning thread's allocation list.
     // W: the allocating thread; the sweeper inside a pause. R: same.
     wf_obj *gc_next;
-    // WF_GC_* bits. W: allocation; the marker inside a pause. R: same.
+    // WF_GC_* bits. W: allocation; the marker inside a pause; for
+    // WF_GC_KEPT, the owning thread outside pauses (frame.c). R: same.
     uint32_t gc_bits;
     // Type-specific small field (str flags, ...). Immutable unless the type
     // says otherwise.
