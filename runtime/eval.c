@@ -977,6 +977,15 @@ callback_returned: {
         retval = POP();
         goto exit_frame;
     }
+    if (ev == WF_EV_PY_YIELD) {
+        // YIELD_VALUE's steps after its event.
+        retval = POP();
+        f->sp = sp;
+        f->state = WF_FRAME_SUSPENDED;
+        ts->frame = f->previous;
+        f->previous = NULL;
+        return retval;
+    }
     DISPATCH();  // PY_START / PY_RESUME: past RESUME
 }
 #endif

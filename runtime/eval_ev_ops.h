@@ -238,7 +238,7 @@ TARGET(RETURN_VALUE) {
 // Generator frames only (they are always entry frames: resumed from C).
 TARGET(YIELD_VALUE) {
     if (WF_INSTR)
-        FIRE(wf_fire_py_yield(ts, f, THIS_PC, PEEK(1)));
+        FIRE_CB(wf_fire_py_yield(ts, f, THIS_PC, PEEK(1)));
     retval = POP();
     f->instr = next_pc;
     f->sp = sp;

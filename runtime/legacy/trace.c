@@ -631,7 +631,7 @@ wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     // push_cb's cases for these events, each check made once (the caller
     // has checked the trace function and the re-entrancy guard).
     wf_frameobj *fo = wf_frameobj_of(f);
-    if (ev == WF_EV_PY_RETURN) {
+    if (ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD) {
         if (fo == NULL)
             return 0;
         if (WF_UNLIKELY(fo->trace_opcodes))
@@ -678,7 +678,7 @@ wf_lprof_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
             return -1;
         fo = (wf_frameobj *)wf_val_as_obj(fobj);
     }
-    bool ret = ev == WF_EV_PY_RETURN;
+    bool ret = ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD;
     return cb_enter(ts, f, pc, ev, fo, callback,
                     ret ? WF_TRACE_RETURN : WF_TRACE_CALL,
                     ret ? arg : WF_NONE, 0, WF_TOOL_SYS_PROFILE);

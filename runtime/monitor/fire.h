@@ -267,7 +267,8 @@ wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     return wf_fire_frame_event(ts, f, pc, WF_EV_PY_RETURN, t, retval);
 }
 
-// PY_YIELD with [value] (rooted: still on the value stack).
+// PY_YIELD with [value] (rooted: still on the value stack). May return 1
+// (callback frame).
 static inline int
 wf_fire_py_yield(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                  wf_value value)
@@ -275,6 +276,10 @@ wf_fire_py_yield(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
+    if (t == WF_FIRE_TRACE_ONLY && ts->c_tracefunc == wf_ltrace_trampoline)
+        return wf_ltrace_frame_cb(ts, f, pc, WF_EV_PY_YIELD, value);
+    if (t == WF_FIRE_PROFILE_ONLY && ts->c_profilefunc == wf_lprof_trampoline)
+        return wf_lprof_frame_cb(ts, f, pc, WF_EV_PY_YIELD, value);
     return wf_fire_deliver(ts, f, pc, WF_EV_PY_YIELD, t, &value, 1);
 }
 

@@ -128,7 +128,7 @@ struct wf_thread {
         struct wf_frameobj *fo;   // the traced frame's object
         wf_value saved_exc;       // exception in flight set aside (rooted)
         size_t mark;              // roots to release to
-        int32_t ev;               // PY_START, PY_RESUME, PY_RETURN or LINE
+        int32_t ev;               // PY_START/RESUME/RETURN/YIELD or LINE
         // Where a result other than None goes: the frame object's f_trace
         // (settrace), or [discard] (setprofile: ignored; also how
         // cb_unwind tells the two apart).
