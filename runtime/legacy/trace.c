@@ -413,11 +413,12 @@ wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
 // A Python-level trace function of the plain shape (a function of exactly
 // three positional parameters, not a generator) is not called from C for
 // the events that start an instruction (LINE, PY_START/PY_RESUME at
-// RESUME, PY_RETURN at RETURN_VALUE): its frame is pushed on the eval
-// loop's own frame chain, flagged WF_FRAME_CALLBACK, and the loop runs it
-// like any frame. When it returns, wf_ltrace_cb_return does what the
+// RESUME, PY_RETURN at RETURN_VALUE, PY_YIELD at YIELD_VALUE): its frame
+// (the thread's resident callback frame) is linked on the eval loop's own
+// frame chain, flagged WF_FRAME_CALLBACK, and the loop runs it like any
+// frame. A plain profile function likewise, for call and return. When it returns, wf_ltrace_cb_return does what the
 // trampoline does after the call, and the loop continues the traced
-// instruction where its event left it (eval.c resume_callback); when it
+// instruction where its event left it (eval.c callback_returned); when it
 // raises, wf_ltrace_cb_unwind does the trampoline's error steps and the
 // exception propagates from the traced instruction. Same observable
 // behaviour as the call from C; no C recursion, no second run_frame.

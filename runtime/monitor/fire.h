@@ -55,10 +55,10 @@
 //   decided as wf_instr_line_fires describes; a backward jump is reported by
 //   JUMP (and BRANCH_*) events whose destination offset is not greater than
 //   their source offset, as CPython's legacy bridge uses them.
-// - The hooks of RESUME, RETURN_VALUE and the LINE overlay may hand the
-//   event to wf_ltrace_push_cb, which may start the trace function as a
-//   callback frame of the eval loop (the hook then returns 1; "Callback
-//   frames" below).
+// - The hooks of RESUME, RETURN_VALUE, YIELD_VALUE and the LINE overlay
+//   may hand the event to the legacy bridge, which may start the trace or
+//   profile function as a callback frame of the eval loop (the hook then
+//   returns 1; "Callback frames" below).
 // - wf_fire_current_tool/_event name the (tool, event) being delivered, so
 //   one C function can serve several registrations.
 
@@ -100,8 +100,9 @@ wf_fire_legacy_direct(wf_value cb, int tool, int ev)
 //   (WF_FIRE_TRACE_ONLY), it makes the line decision and pushes the
 //   callback frame itself (one call instead of three, each check made
 //   once); anything else goes to wf_fire_line_slow untouched. The
-//   RESUME and RETURN_VALUE hooks likewise hand PY_START/PY_RESUME and
-//   PY_RETURN wanted by tool 7 alone to wf_ltrace_frame_cb, and those
+//   RESUME, RETURN_VALUE and YIELD_VALUE hooks likewise hand
+//   PY_START/PY_RESUME, PY_RETURN and PY_YIELD wanted by tool 7 alone to
+//   wf_ltrace_frame_cb, and those
 //   wanted by tool 6 alone, on a thread whose profile function is a
 //   Python-level one, to wf_lprof_frame_cb (setprofile's lane).
 #define WF_FIRE_TRACE_ONLY ((uint8_t)(1u << WF_TOOL_SYS_TRACE))
@@ -227,11 +228,11 @@ WF_MUST_CHECK int wf_fire_frame_event(wf_thread *ts, wf_frame *f,
                                       uint8_t tools, wf_value arg);
 
 // ----- Callback frames -----
-// The hooks of the three instructions whose event comes first in them --
-// wf_fire_start (RESUME), wf_fire_py_return (RETURN_VALUE) and
-// wf_fire_line (the LINE overlay) -- may return 1: settrace's Python
-// function was pushed as a callback frame (runtime/legacy/trace.c) and is
-// now ts->frame. The eval loop runs it, and when it returns or raises,
+// The hooks of the instructions whose event comes first in them --
+// wf_fire_start (RESUME), wf_fire_py_return (RETURN_VALUE),
+// wf_fire_py_yield (YIELD_VALUE) and the LINE overlay -- may return 1:
+// settrace's or setprofile's Python function was pushed as a callback
+// frame (runtime/legacy/trace.c) and is now ts->frame. The eval loop runs it, and when it returns or raises,
 // continues the traced instruction past its event (eval.c).
 
 // PY_START (oparg 0) or PY_RESUME (after a yield) at RESUME [pc]. May
