@@ -563,10 +563,12 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     return 1;
 }
 
-// wf_ltrace_push_cb's body, inline in its two callers.
-static inline __attribute__((always_inline)) int
-push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-        wf_value arg)
+// The general path's entry (fire.c legacy_at: other tools want the event
+// too, or another callback is registered); settrace's own lane has its
+// own cases (wf_ltrace_frame_cb, wf_ltrace_line_cb).
+int
+wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+                  wf_value arg)
 {
     if (ts->c_tracefunc != wf_ltrace_trampoline || ts->lcb.frame != NULL)
         return 2;
@@ -616,12 +618,6 @@ push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                     WF_TOOL_SYS_TRACE);
 }
 
-int
-wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-                  wf_value arg)
-{
-    return push_cb(ts, f, pc, ev, arg);
-}
 
 int
 wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
@@ -629,8 +625,9 @@ wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
 {
     if (WF_UNLIKELY(!tool7_adapter_at(ev)))
         return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_TRACE_ONLY, arg);
-    // push_cb's cases for these events, each check made once (the caller
-    // has checked the trace function and the re-entrancy guard).
+    // wf_ltrace_push_cb's cases for these events, each check made once
+    // (the caller has checked the trace function and the re-entrancy
+    // guard).
     wf_frameobj *fo = wf_frameobj_of(f);
     if (ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD) {
         if (fo == NULL)

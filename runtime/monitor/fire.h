@@ -95,8 +95,8 @@ wf_fire_legacy_direct(wf_value cb, int tool, int ev)
 }
 
 // - Settrace's own lane: on a thread whose trace function is a
-//   Python-level one, the LINE overlay hands the whole event to
-//   wf_ltrace_line (legacy/cbframe.h, inline in the eval loop). Where settrace is the only tool wanting the line
+//   Python-level one, the LINE overlay (eval.c) hands the whole event to
+//   wf_ltrace_line_cb. Where settrace is the only tool wanting the line
 //   (WF_FIRE_TRACE_ONLY), it makes the line decision and pushes the
 //   callback frame itself (one call instead of three, each check made
 //   once); anything else goes to wf_fire_line_slow untouched. The
@@ -183,7 +183,9 @@ WF_MUST_CHECK int wf_fire_exc_slow(wf_thread *ts, wf_frame *f,
                                    const wf_codeunit *pc, int ev,
                                    uint8_t tools);
 
-// The bodies of wf_fire_c_result, wf_fire_stop_iteration, wf_fire_line and
+// The bodies of wf_fire_c_result, wf_fire_stop_iteration, the LINE overlay
+// (on a thread where wf_fire_line_quiet is false: decides whether the line
+// is new for this frame, the recorded jump consumed, then delivers it) and
 // wf_fire_instruction; same contracts.
 WF_MUST_CHECK int wf_fire_c_result_slow(wf_thread *ts, wf_frame *f,
                                         const wf_codeunit *pc,
