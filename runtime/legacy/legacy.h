@@ -74,8 +74,8 @@ WF_MUST_CHECK int wf_ltrace_set_opcode_trace(wf_thread *ts, wf_code *co,
 
 // ----- Callback frames (trace.c; the eval loop and the fire layer) -----
 // Start the Python-level trace function for event [ev] (LINE with the
-// line as a tagged int in [arg], PY_START/PY_RESUME, or PY_RETURN with the
-// returned value) of the unit [pc] of [f] (the current frame, saved) as a
+// line as a tagged int in [arg], PY_START/PY_RESUME, or PY_RETURN/PY_YIELD
+// with the value) of the unit [pc] of [f] (the current frame, saved) as a
 // callback frame: returns 1 with it pushed and linked as ts->frame, 0 if
 // nothing is to be called, -1 with an exception set (as the call would
 // have raised it), or 2 if this event must be delivered the usual way.

@@ -423,14 +423,14 @@ wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
 // exception propagates from the traced instruction. Same observable
 // behaviour as the call from C; no C recursion, no second run_frame.
 
-// Whether tool 7's callback for [ev] is still settrace's adapter (no one
-// registered another through sys.monitoring). Caller: the thread's trace
-// function is the trampoline, so the adapters exist.
+// Whether [tool]'s (6 or 7) callback for [ev] is still the bridge's
+// adapter (no one registered another through sys.monitoring). Caller: the
+// thread's slot for [tool] is the Python trampoline, so the adapters exist.
 static inline bool
-tool7_adapter_at(int ev)
+adapter_at(int tool, int ev)
 {
-    return wf_mon_callback_at(WF_TOOL_SYS_TRACE, ev) ==
-           wf_lslot_adapters_[WF_TOOL_SYS_TRACE - WF_TOOL_SYS_PROFILE][ev];
+    return wf_mon_callback_at(tool, ev) ==
+           wf_lslot_adapters_[tool - WF_TOOL_SYS_PROFILE][ev];
 }
 
 // The callback's plain shape: see above (the compiler marks such code).
@@ -563,87 +563,31 @@ cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     return 1;
 }
 
-// The general path's entry (fire.c legacy_at: other tools want the event
-// too, or another callback is registered); settrace's own lane has its
-// own cases (wf_ltrace_frame_cb, wf_ltrace_line_cb).
-int
-wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-                  wf_value arg)
+// Settrace's call (PY_START/PY_RESUME) or return (PY_RETURN/PY_YIELD with
+// the value in [arg]) for [f] as a callback frame: 1, 0 if nothing is to
+// be called, -1 with an exception set, or 2 if the event must be delivered
+// the usual way (f_trace_opcodes, a trace function of another shape).
+// Caller: the thread's trace function is the trampoline, no callback runs.
+static inline __attribute__((always_inline)) int
+frame_event_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+               wf_value arg)
 {
-    if (ts->c_tracefunc != wf_ltrace_trampoline || ts->lcb.frame != NULL)
-        return 2;
-    wf_frameobj *fo = wf_frameobj_of(f);
-    wf_value callback;
-    int what;
-    int32_t line = 0;
-    if (ev == WF_EV_LINE) {
-        if (fo == NULL || !fo->trace_lines || !wf_val_is_int(arg) ||
-            wf_val_as_int(arg) < 0)
-            return 0;
-        if (fo->trace_opcodes)
-            return 2;
-        if (fo->trace == WF_NONE)
-            return 0;
-        line = (int32_t)wf_val_as_int(arg);
-        what = WF_TRACE_LINE;
-        arg = WF_NONE;
-        callback = fo->trace;
-    } else if (ev == WF_EV_PY_START || ev == WF_EV_PY_RESUME) {
-        if (fo != NULL && fo->trace_opcodes)
-            return 2;
-        callback = ts->c_traceobj;
-        if (!cb_shape(callback))
-            return 2;
-        wf_value fobj = wf_frame_get_object_hidden(ts, f);
-        if (fobj == WF_NULL)
-            return -1;
-        fo = (wf_frameobj *)wf_val_as_obj(fobj);
-        what = WF_TRACE_CALL;
-        arg = WF_NONE;
-    } else if (ev == WF_EV_PY_RETURN) {
-        if (fo == NULL)
-            return 0;
-        if (fo->trace_opcodes)
-            return 2;
-        if (fo->trace == WF_NONE)
-            return 0;
-        what = WF_TRACE_RETURN;
-        callback = fo->trace;
-    } else {
-        return 2;
-    }
-    if (!cb_shape(callback))
-        return 2;
-    return cb_enter(ts, f, pc, ev, fo, callback, what, arg, line,
-                    WF_TOOL_SYS_TRACE);
-}
-
-
-int
-wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-                   wf_value arg)
-{
-    if (WF_UNLIKELY(!tool7_adapter_at(ev)))
-        return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_TRACE_ONLY, arg);
-    // wf_ltrace_push_cb's cases for these events, each check made once
-    // (the caller has checked the trace function and the re-entrancy
-    // guard).
     wf_frameobj *fo = wf_frameobj_of(f);
     if (ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD) {
         if (fo == NULL)
             return 0;
         if (WF_UNLIKELY(fo->trace_opcodes))
-            goto usual;
+            return 2;
         if (fo->trace == WF_NONE)
             return 0;
         if (WF_UNLIKELY(!cb_shape(fo->trace)))
-            goto usual;
+            return 2;
         return cb_enter(ts, f, pc, ev, fo, fo->trace, WF_TRACE_RETURN, arg,
                         0, WF_TOOL_SYS_TRACE);
     }
     wf_value callback = ts->c_traceobj;
     if (WF_UNLIKELY((fo != NULL && fo->trace_opcodes) || !cb_shape(callback)))
-        goto usual;
+        return 2;
     if (fo == NULL) {
         wf_value fobj = wf_frame_get_object_hidden(ts, f);
         if (fobj == WF_NULL)
@@ -652,17 +596,53 @@ wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     }
     return cb_enter(ts, f, pc, ev, fo, callback, WF_TRACE_CALL, WF_NONE, 0,
                     WF_TOOL_SYS_TRACE);
-usual:
-    return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, ev, arg);
 }
 
+// The general path's entry (fire.c legacy_at: other tools want the event
+// too, or another callback is registered); settrace's own lane enters
+// through wf_ltrace_frame_cb and wf_ltrace_line_cb.
+int
+wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+                  wf_value arg)
+{
+    if (ts->c_tracefunc != wf_ltrace_trampoline || ts->lcb.frame != NULL)
+        return 2;
+    if (ev != WF_EV_LINE)
+        return ev == WF_EV_PY_START || ev == WF_EV_PY_RESUME ||
+                       ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD
+                   ? frame_event_cb(ts, f, pc, ev, arg)
+                   : 2;
+    wf_frameobj *fo = wf_frameobj_of(f);
+    if (fo == NULL || !fo->trace_lines || !wf_val_is_int(arg) ||
+        wf_val_as_int(arg) < 0)
+        return 0;
+    if (fo->trace_opcodes)
+        return 2;
+    if (fo->trace == WF_NONE)
+        return 0;
+    if (!cb_shape(fo->trace))
+        return 2;
+    return cb_enter(ts, f, pc, ev, fo, fo->trace, WF_TRACE_LINE, WF_NONE,
+                    (int32_t)wf_val_as_int(arg), WF_TOOL_SYS_TRACE);
+}
+
+int
+wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
+                   wf_value arg)
+{
+    if (WF_UNLIKELY(!adapter_at(WF_TOOL_SYS_TRACE, ev)))
+        return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_TRACE_ONLY, arg);
+    int r = frame_event_cb(ts, f, pc, ev, arg);
+    if (WF_UNLIKELY(r == 2))
+        return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, ev, arg);
+    return r;
+}
 
 int
 wf_lprof_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                   wf_value arg)
 {
-    if (WF_UNLIKELY(wf_mon_callback_at(WF_TOOL_SYS_PROFILE, ev) !=
-                    wf_lslot_adapters_[0][ev]))
+    if (WF_UNLIKELY(!adapter_at(WF_TOOL_SYS_PROFILE, ev)))
         return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_PROFILE_ONLY, arg);
     // The profile function sees every frame (no f_trace) and its result
     // is ignored (cb_return); `call` gets None, `return` the value.
@@ -694,7 +674,7 @@ wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     if (WF_UNLIKELY(d == NULL ||
                     (wf_atomic_load_relaxed_u8(&d->line_tools[idx].v) &
                      ts->mon_tools) != WF_FIRE_TRACE_ONLY ||
-                    !tool7_adapter_at(WF_EV_LINE) ||
+                    !adapter_at(WF_TOOL_SYS_TRACE, WF_EV_LINE) ||
                     (fo != NULL && fo->trace_opcodes)))
         return wf_fire_line_slow(ts, f, pc);
     uint32_t prev = wf_fire_take_prev(f, pc);
