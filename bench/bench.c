@@ -121,6 +121,7 @@ typedef struct options {
     double timeout_s;
     const char *dir;
     const char *json_path;  // NULL: JSON lines go to stdout
+    const char *emit_dir;   // --emit: write the scripts there, time nothing
     bool list;
     bool help;
     bool selected[N_WORKLOADS];
@@ -163,6 +164,10 @@ usage(FILE *f)
         "                      prints weft/compare (the cost of support)\n"
         "  --json FILE         append the JSON lines to FILE, not stdout\n"
         "  --dir DIR           workload scripts directory\n"
+        "  --emit DIR          write each selected workload's script per\n"
+        "                      selected mode (prelude included) as\n"
+        "                      DIR/<workload>.<mode>.py and exit; for\n"
+        "                      callgrind (bench/callgrind.sh)\n"
         "  --timeout SECONDS   per child process (default 300)\n"
         "  --threads LIST      thread scaling instead of the mode table:\n"
         "                      each workload in K threads for K in LIST\n"
@@ -287,7 +292,7 @@ parse_options(int argc, char **argv, options *o)
             "--workload", "--mode",         "--runs", "--n",
             "--timeout",  "--python",       "--weft", "--json",
             "--dir",      "--threads",      "--compare-weft",
-            "--mode-threads"};
+            "--mode-threads", "--emit"};
         size_t k = 0;
         while (k < sizeof valued / sizeof valued[0] &&
                strcmp(name, valued[k]) != 0)
@@ -382,6 +387,8 @@ parse_options(int argc, char **argv, options *o)
             }
         } else if (strcmp(name, "--json") == 0) {
             o->json_path = val;
+        } else if (strcmp(name, "--emit") == 0) {
+            o->emit_dir = val;
         } else {  // --dir
             o->dir = val;
         }
@@ -575,6 +582,55 @@ prepare_script(const options *o, const workload *w, const mode *m,
     }
     *is_temp = true;
     return tmp;
+}
+
+// --emit: copy each selected workload's script under each selected mode
+// to [o]->emit_dir as <workload>.<mode>.py. Returns 0, or 1 after printing
+// why.
+static int
+emit_scripts(const options *o)
+{
+    for (size_t i = 0; i < N_WORKLOADS; i++) {
+        if (o->any_selected && !o->selected[i])
+            continue;
+        for (size_t m = 0; m < N_MODES; m++) {
+            if (!o->mode_selected[m])
+                continue;
+            bool is_temp;
+            char *src = prepare_script(o, &workloads[i], &modes[m], &is_temp);
+            char *dst = NULL;
+            if (src == NULL ||
+                asprintf(&dst, "%s/%s.%s.py", o->emit_dir, workloads[i].name,
+                         modes[m].name) < 0) {
+                free(src);
+                return 1;
+            }
+            FILE *in = fopen(src, "r");
+            FILE *out = fopen(dst, "w");
+            bool ok = in != NULL && out != NULL;
+            char buf[4096];
+            size_t got;
+            while (ok && (got = fread(buf, 1, sizeof buf, in)) > 0)
+                ok = fwrite(buf, 1, got, out) == got;
+            ok = ok && in != NULL && !ferror(in);
+            if (in != NULL)
+                fclose(in);
+            if (out != NULL && fclose(out) != 0)
+                ok = false;
+            if (!ok)
+                fprintf(stderr, "weft bench: cannot write %s: %s\n", dst,
+                        strerror(errno));
+            else
+                printf("%s\n", dst);
+            if (is_temp)
+                unlink(src);
+            free(src);
+            free(dst);
+            if (!ok)
+                return 1;
+        }
+    }
+    return 0;
 }
 
 // ===== Report =====
@@ -1177,6 +1233,10 @@ wf_bench_main(int argc, char **argv)
         o.mode_selected[0] = true;  // untraced
     if (o.nthread_counts > 0) {
         rc = bench_scaling(&o);
+        goto out;
+    }
+    if (o.emit_dir != NULL) {
+        rc = emit_scripts(&o);
         goto out;
     }
 
