@@ -11,18 +11,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "classbuild.h"
-#include "code.h"
-#include "compile.h"
-#include "error.h"
-#include "eval.h"
-#include "frame.h"
-#include "gen.h"
-#include "sysmodule.h"
-#include "weftmod.h"
+#include "objects/classbuild.h"
+#include "vm/code.h"
+#include "compiler/compile.h"
+#include "objects/error.h"
+#include "vm/eval.h"
+#include "vm/frame.h"
+#include "objects/gen.h"
+#include "modules/sysmodule.h"
+#include "modules/weftmod.h"
 #include "threads/stw.h"
 #include "threads/thread.h"
-#include "threads/threadingmod.h"
+#include "modules/threadingmod.h"
 
 struct weft_runtime {
     wf_thread *ts;  // the main thread's state

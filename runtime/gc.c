@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "atomic.h"
-#include "error.h"
+#include "objects/error.h"
 #include "monitor/instrument.h"
 #include "monitor/monitor.h"
 #include "threads/stw.h"
-#include "threads/threadingmod.h"
+#include "modules/threadingmod.h"
 
 #define GC_MIN_THRESHOLD ((size_t)8 << 20)
 

@@ -3,11 +3,11 @@
 // turn failure into MemoryError. Retired arrays (a list's or dict's old
 // storage that racing readers may still hold) wait on their thread's list
 // until the next pause (ARCHITECTURE "Memory").
-#include "object.h"
+#include "objects/object.h"
 
 #include <stdlib.h>
 
-#include "error.h"
+#include "objects/error.h"
 #include "threads/thread.h"
 
 static void *

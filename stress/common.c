@@ -15,7 +15,7 @@
 #include <weft.h>
 
 #include "atomic.h"
-#include "frame.h"
+#include "vm/frame.h"
 #include "gc.h"
 #include "threads/stw.h"
 #include "threads/thread.h"

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "object.h"
+#include "objects/object.h"
 #include "stress.h"
 #include "threads/thread.h"
 

@@ -18,9 +18,9 @@
 #include <weft.h>
 
 #include "atomic.h"
-#include "code.h"
-#include "error.h"
-#include "func.h"
+#include "vm/code.h"
+#include "objects/error.h"
+#include "objects/func.h"
 #include "legacy/legacy.h"
 #include "monitor/events.h"
 #include "monitor/monitor.h"

@@ -8,10 +8,10 @@
 // validates its arguments and thread state and returns a status.
 #include <weft.h>
 
-#include "../atomic.h"
-#include "../error.h"
-#include "../frame.h"
-#include "legacy.h"
+#include "atomic.h"
+#include "objects/error.h"
+#include "vm/frame.h"
+#include "legacy/legacy.h"
 
 // The hook object: the embedder's function and data, and which slot it
 // lives in (to switch that slot off when the function fails).

@@ -12,8 +12,8 @@
 #  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
 #endif
 
-#include "../code.h"
-#include "../threads/thread.h"
+#include "vm/code.h"
+#include "threads/thread.h"
 
 // PyTrace_* event numbers, as CPython (the `what` of a wf_tracefunc).
 #define WF_TRACE_CALL 0
@@ -56,7 +56,7 @@ int wf_ltrace_trampoline(wf_value obj, wf_frame *frame, int what,
 int wf_lprof_trampoline(wf_value obj, wf_frame *frame, int what,
                         wf_value arg);
 
-// ===== What the frame object needs (runtime/frame.c) =====
+// ===== What the frame object needs (runtime/vm/frame.c) =====
 
 // The PEP 669 event (WF_EV_*) whose legacy trace or profile callback is
 // running on the calling thread, or -1 outside any (CPython's

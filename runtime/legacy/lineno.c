@@ -7,16 +7,16 @@
 // opcode table's stack effects, the jumps and the exception table. A jump
 // is allowed where the target's stack is a prefix of the current one with
 // compatible kinds; the values above it are popped.
-#include "lineno.h"
+#include "legacy/lineno.h"
 
 #include <limits.h>
 
-#include "../error.h"
-#include "../monitor/events.h"
-#include "legacy.h"
+#include "objects/error.h"
+#include "monitor/events.h"
+#include "legacy/legacy.h"
 
 #if WEFT_MONITORING
-#  include "../monitor/instrument.h"
+#  include "monitor/instrument.h"
 #endif
 
 // ===== The stack model =====

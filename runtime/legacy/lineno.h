@@ -11,7 +11,7 @@
 #  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
 #endif
 
-#include "frameobj.h"
+#include "vm/frameobj.h"
 
 // frame.f_lineno = [value] for frame object [fo] (WF_NULL: delete).
 // Same checks and messages as CPython 3.14 (frame_setlineno): an exact

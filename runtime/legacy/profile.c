@@ -7,14 +7,14 @@
 // trampoline running a Python-level profile function (sysmodule.c
 // profile_trampoline). Events reach these adapters only on threads whose
 // profile slot is set (the thread's interest mask).
-#include "legacy.h"
+#include "legacy/legacy.h"
 
-#include "../error.h"
-#include "frameobj.h"
-#include "slots.h"
+#include "objects/error.h"
+#include "vm/frameobj.h"
+#include "legacy/slots.h"
 
 #if WEFT_MONITORING
-#  include "../monitor/monitor.h"
+#  include "monitor/monitor.h"
 #endif
 
 static const wf_lslot_spec profile_spec;

@@ -5,19 +5,19 @@
 // (monitoring mutex, then thread list, then pause) and "Legacy tracing":
 // a slot is written by its owner under the monitoring mutex, or by any
 // thread inside a pause (*_all_threads).
-#include "slots.h"
+#include "legacy/slots.h"
 
-#include "../error.h"
-#include "../eval.h"
-#include "../frame.h"
-#include "../func.h"
-#include "../threads/stw.h"
-#include "frameobj.h"
-#include "legacy.h"
+#include "objects/error.h"
+#include "vm/eval.h"
+#include "vm/frame.h"
+#include "objects/func.h"
+#include "threads/stw.h"
+#include "vm/frameobj.h"
+#include "legacy/legacy.h"
 
 #if WEFT_MONITORING
-#  include "../monitor/fire.h"
-#  include "../monitor/monitor.h"
+#  include "monitor/fire.h"
+#  include "monitor/monitor.h"
 #endif
 
 // Event names by WF_TRACE_* number (CPython's whatstrings), interned.

@@ -13,13 +13,13 @@
 #  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
 #endif
 
-#include "../code.h"
-#include "../eval.h"
-#include "../frame.h"
-#include "../func.h"
-#include "../monitor/events.h"
-#include "../threads/thread.h"
-#include "legacy.h"
+#include "vm/code.h"
+#include "vm/eval.h"
+#include "vm/frame.h"
+#include "objects/func.h"
+#include "monitor/events.h"
+#include "threads/thread.h"
+#include "legacy/legacy.h"
 
 // One callback a bridge registers for its tool: PEP 669 [event] is
 // delivered to the builtin [name] running [fn].

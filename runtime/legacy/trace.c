@@ -7,15 +7,15 @@
 // f_trace rules (sysmodule.c trace_trampoline). There is no second
 // dispatch loop: events reach these adapters only through the fire layer,
 // and only on threads whose slot is set (the thread's interest mask).
-#include "legacy.h"
+#include "legacy/legacy.h"
 
-#include "../error.h"
-#include "frameobj.h"
-#include "slots.h"
+#include "objects/error.h"
+#include "vm/frameobj.h"
+#include "legacy/slots.h"
 
 #if WEFT_MONITORING
-#  include "../monitor/fire.h"
-#  include "../monitor/monitor.h"
+#  include "monitor/fire.h"
+#  include "monitor/monitor.h"
 #endif
 
 static const wf_lslot_spec trace_spec;

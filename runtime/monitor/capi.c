@@ -10,10 +10,10 @@
 
 #include <string.h>
 
-#include "../atomic.h"
-#include "../error.h"
-#include "fire.h"
-#include "monitor.h"
+#include "atomic.h"
+#include "objects/error.h"
+#include "monitor/fire.h"
+#include "monitor/monitor.h"
 
 #if WEFT_MONITORING
 

@@ -7,12 +7,12 @@
 // 3.14 does; keeps the exception in flight across exception events. Builtin
 // callbacks (the legacy adapters, the C API) are called directly, with no
 // argument tuple.
-#include "fire.h"
+#include "monitor/fire.h"
 
 #if WEFT_MONITORING
 
-#include "../error.h"
-#include "../legacy/legacy.h"
+#include "objects/error.h"
+#include "legacy/legacy.h"
 
 // The (tool, event) being delivered on this thread, -1 outside a delivery.
 // W/R: the owning thread.

@@ -34,14 +34,14 @@
 
 #include <weft.h>
 
-#include "../frame.h"
-#include "events.h"
+#include "vm/frame.h"
+#include "monitor/events.h"
 
 #if WEFT_MONITORING
 
-#include "../legacy/legacy.h"
-#include "instrument.h"
-#include "monitor.h"
+#include "legacy/legacy.h"
+#include "monitor/instrument.h"
+#include "monitor/monitor.h"
 
 // ===== What the legacy bridge (tools 6/7) may rely on =====
 //

@@ -7,16 +7,16 @@
 // published); DISABLE is one atomic AND, its opcode restore is batched to
 // the next pause; the per-instruction tools word and the side tables exist
 // for every instrumented code (no single-tool special case).
-#include "instrument.h"
+#include "monitor/instrument.h"
 
 #if WEFT_MONITORING
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../error.h"
-#include "../threads/stw.h"
-#include "monitor.h"
+#include "objects/error.h"
+#include "threads/stw.h"
+#include "monitor/monitor.h"
 
 // Codes whose DISABLE left an instruction more instrumented than its lanes
 // ask for, waiting for the next pause (a Treiber stack through

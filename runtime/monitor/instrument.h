@@ -16,9 +16,9 @@
 
 #include <stdio.h>
 
-#include "../atomic.h"
-#include "../code.h"
-#include "events.h"
+#include "atomic.h"
+#include "vm/code.h"
+#include "monitor/events.h"
 
 // ===== Per-code monitoring data =====
 

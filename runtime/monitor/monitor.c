@@ -7,7 +7,7 @@
 // pauses": the new per-code tool sets are computed first, and a change
 // that alters no bytecode returns without pausing. Argument checks and
 // messages are those of CPython 3.14's sys.monitoring (instrumentation.c).
-#include "monitor.h"
+#include "monitor/monitor.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -15,10 +15,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../atomic.h"
-#include "../error.h"
-#include "../threads/stw.h"
-#include "instrument.h"
+#include "atomic.h"
+#include "objects/error.h"
+#include "threads/stw.h"
+#include "monitor/instrument.h"
 
 // DISABLE and MISSING: plain immortal objects, compared by identity.
 wf_obj wf_mon_disable_obj = WF_OBJ_STATIC_INIT(&wf_object_type);

@@ -15,10 +15,10 @@
 
 #include <assert.h>
 
-#include "../atomic.h"
-#include "../code.h"
-#include "../threads/thread.h"
-#include "events.h"
+#include "atomic.h"
+#include "vm/code.h"
+#include "threads/thread.h"
+#include "monitor/events.h"
 
 // sys.monitoring.DISABLE and sys.monitoring.MISSING: two immortal plain
 // objects (CPython's are `object()` instances too). Compare by identity.

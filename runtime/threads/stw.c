@@ -20,15 +20,15 @@
 //     every SUSPENDED thread DETACHED, clear `stopped`, broadcast.
 // Joining and leaving the thread list happen under the handshake lock
 // while `stopped` is clear, so a pause walks a frozen list without a lock.
-#include "stw.h"
+#include "threads/stw.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "../atomic.h"
-#include "../error.h"
+#include "atomic.h"
+#include "objects/error.h"
 
 // Serialises pause requests. Held from wf_stw_begin to wf_stw_end
 // (rank WF_RANK_STW).

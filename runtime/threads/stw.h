@@ -7,7 +7,7 @@
 #  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
 #endif
 
-#include "thread.h"
+#include "threads/thread.h"
 
 typedef enum wf_stw_reason {
     WF_STW_GC,

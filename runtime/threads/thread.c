@@ -3,17 +3,17 @@
 // Owns wf_the_interp, the TLS pointer to the calling thread's state and the
 // thread list (guarded by interp->threads_lock). Upholds ARCHITECTURE
 // invariant 6: per-thread state owns per-thread things.
-#include "thread.h"
+#include "threads/thread.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../atomic.h"
-#include "../error.h"
-#include "../frame.h"
-#include "../gc.h"
-#include "../monitor/monitor.h"
-#include "stw.h"
+#include "atomic.h"
+#include "objects/error.h"
+#include "vm/frame.h"
+#include "gc.h"
+#include "monitor/monitor.h"
+#include "threads/stw.h"
 
 wf_interp wf_the_interp;
 

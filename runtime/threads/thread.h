@@ -13,7 +13,7 @@
 
 #include <pthread.h>
 
-#include "../object.h"
+#include "objects/object.h"
 
 typedef struct wf_frame wf_frame;
 typedef struct wf_interp wf_interp;

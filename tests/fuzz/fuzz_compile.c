@@ -11,8 +11,8 @@
 
 #include <weft.h>
 
-#include "compile.h"
-#include "error.h"
+#include "compiler/compile.h"
+#include "objects/error.h"
 #include "gc.h"
 #include "threads/thread.h"
 

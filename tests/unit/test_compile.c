@@ -17,9 +17,9 @@
 #ifndef WF_INTERNAL
 #  define WF_INTERNAL 1
 #endif
-#include "code.h"
-#include "compile.h"
-#include "error.h"
+#include "vm/code.h"
+#include "compiler/compile.h"
+#include "objects/error.h"
 #include "threads/thread.h"
 
 static weft_runtime *rt;

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dict_cache.h"
-#include "error.h"
+#include "objects/dict_cache.h"
+#include "objects/error.h"
 #include "gc.h"
-#include "object.h"
+#include "objects/object.h"
 #include "threads/thread.h"
 
 static wf_thread *ts;

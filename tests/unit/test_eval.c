@@ -13,10 +13,10 @@
 
 #include <weft.h>
 
-#include "compile.h"
-#include "error.h"
-#include "eval.h"
-#include "frame.h"
+#include "compiler/compile.h"
+#include "objects/error.h"
+#include "vm/eval.h"
+#include "vm/frame.h"
 #include "gc.h"
 #include "threads/thread.h"
 

@@ -18,8 +18,8 @@
 
 #if WEFT_MONITORING
 
-#include "compile.h"
-#include "error.h"
+#include "compiler/compile.h"
+#include "objects/error.h"
 #include "monitor/instrument.h"
 #include "monitor/monitor.h"
 #include "threads/stw.h"

@@ -14,12 +14,12 @@
 
 #include <weft.h>
 
-#include "compile.h"
-#include "error.h"
-#include "eval.h"
-#include "frame.h"
+#include "compiler/compile.h"
+#include "objects/error.h"
+#include "vm/eval.h"
+#include "vm/frame.h"
 #include "gc.h"
-#include "legacy/frameobj.h"
+#include "vm/frameobj.h"
 #include "legacy/legacy.h"
 #include "legacy/lineno.h"
 #include "monitor/monitor.h"

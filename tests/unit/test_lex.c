@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lex.h"
+#include "compiler/lex.h"
 
 // Tokenize [src] into one string of "TYPE:text@l:c" items separated by
 // spaces (NEWLINE/INDENT/DEDENT/ENDMARKER without text). On error returns

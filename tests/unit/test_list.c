@@ -7,9 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "error.h"
+#include "objects/error.h"
 #include "gc.h"
-#include "object.h"
+#include "objects/object.h"
 #include "threads/thread.h"
 
 static wf_thread *ts;

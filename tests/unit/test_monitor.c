@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "config.h"
-#include "compile.h"
-#include "error.h"
+#include "compiler/compile.h"
+#include "objects/error.h"
 #include "monitor/instrument.h"
 #include "monitor/monitor.h"
 #include "threads/stw.h"

@@ -12,9 +12,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "error.h"
+#include "objects/error.h"
 #include "gc.h"
-#include "object.h"
+#include "objects/object.h"
 #include "threads/thread.h"
 
 static wf_thread *ts;
@@ -83,7 +83,7 @@ call_builtin(const char *name, size_t n, const wf_value *args)
     return wf_obj_call(ts, f, args, n, WF_NULL);
 }
 
-#include "code.h"
+#include "vm/code.h"
 
 // A C function stored as a class attribute (builtin functions do not bind).
 static wf_value

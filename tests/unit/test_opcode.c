@@ -13,12 +13,12 @@
 #ifndef WF_INTERNAL
 #  define WF_INTERNAL 1
 #endif
-#include "opcode.h"
+#include "vm/opcode.h"
 
 static const bool has_event[WF_OP__BASE_COUNT] = {
 #define WF_OP(name, ...) [WF_OP_##name] = false,
 #define WF_OP_EV(name, ...) [WF_OP_##name] = true,
-#include "opcodes.def"
+#include "vm/opcodes.def"
 };
 
 static void

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "compiler/parse.h"
 
 struct dump_case { const char *src; const char *dump; };
 struct err_case { const char *src; const char *kind; const char *msg; int lineno, col; };

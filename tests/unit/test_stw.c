@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "error.h"
-#include "object.h"
+#include "objects/error.h"
+#include "objects/object.h"
 #include "atomic.h"
 #include "threads/stw.h"
 #include "threads/thread.h"

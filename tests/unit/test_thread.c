@@ -13,9 +13,9 @@
 #include <cmocka.h>
 
 #include "atomic.h"
-#include "error.h"
+#include "objects/error.h"
 #include "gc.h"
-#include "object.h"
+#include "objects/object.h"
 #include "threads/stw.h"
 #include "threads/thread.h"
 

@@ -1,0 +1,135 @@
+// runtime/modules/timemod.c -- the built-in `time` module (wf_time_*): clocks and
+// sleep. sleep detaches the thread while it blocks, so a pause never
+// waits for a sleeping thread (ARCHITECTURE "Threads and the pause").
+#include "objects/object.h"
+
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+
+#include "objects/error.h"
+#include "threads/thread.h"
+
+static wf_value
+clock_float(wf_thread *ts, clockid_t id)
+{
+    struct timespec t;
+    clock_gettime(id, &t);
+    return wf_float_new(ts, (double)t.tv_sec + (double)t.tv_nsec * 1e-9);
+}
+
+static wf_value
+clock_ns(wf_thread *ts, clockid_t id)
+{
+    struct timespec t;
+    clock_gettime(id, &t);
+    return wf_int_new(ts, (int64_t)t.tv_sec * 1000000000 + t.tv_nsec);
+}
+
+static wf_value
+t_perf_counter(wf_thread *ts, const wf_value *args, size_t nargs,
+               wf_value kw)
+{
+    (void)args;
+    if (wf_arg_check(ts, "perf_counter", nargs, kw, 0, 0) < 0)
+        return WF_NULL;
+    return clock_float(ts, CLOCK_MONOTONIC);
+}
+
+static wf_value
+t_perf_counter_ns(wf_thread *ts, const wf_value *args, size_t nargs,
+                  wf_value kw)
+{
+    (void)args;
+    if (wf_arg_check(ts, "perf_counter_ns", nargs, kw, 0, 0) < 0)
+        return WF_NULL;
+    return clock_ns(ts, CLOCK_MONOTONIC);
+}
+
+static wf_value
+t_time(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
+{
+    (void)args;
+    if (wf_arg_check(ts, "time", nargs, kw, 0, 0) < 0)
+        return WF_NULL;
+    return clock_float(ts, CLOCK_REALTIME);
+}
+
+static wf_value
+t_time_ns(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
+{
+    (void)args;
+    if (wf_arg_check(ts, "time_ns", nargs, kw, 0, 0) < 0)
+        return WF_NULL;
+    return clock_ns(ts, CLOCK_REALTIME);
+}
+
+static wf_value
+t_process_time(wf_thread *ts, const wf_value *args, size_t nargs,
+               wf_value kw)
+{
+    (void)args;
+    if (wf_arg_check(ts, "process_time", nargs, kw, 0, 0) < 0)
+        return WF_NULL;
+    return clock_float(ts, CLOCK_PROCESS_CPUTIME_ID);
+}
+
+static wf_value
+t_sleep(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
+{
+    if (wf_arg_check(ts, "sleep", nargs, kw, 1, 1) < 0)
+        return WF_NULL;
+    double secs;
+    if (!wf_int_check(args[0]) && !wf_val_is(args[0], &wf_float_type))
+        return wf_err_format(ts, &wf_exc_TypeError,
+                             "'%s' object cannot be interpreted as an "
+                             "integer or float", wf_obj_type_name(args[0]));
+    if (wf_float_as_double(ts, args[0], &secs) < 0)
+        return WF_NULL;
+    if (isnan(secs))
+        return wf_err_format(ts, &wf_exc_ValueError,
+                             "Invalid value NaN (not a number)");
+    if (secs < 0)
+        return wf_err_format(ts, &wf_exc_ValueError,
+                             "sleep length must be non-negative");
+    struct timespec req;
+    req.tv_sec = (time_t)secs;
+    req.tv_nsec = (long)((secs - (double)req.tv_sec) * 1e9);
+    wf_thread_detach(ts);
+    while (nanosleep(&req, &req) != 0 && errno == EINTR)
+        ;
+    wf_thread_attach(ts);
+    return WF_NONE;
+}
+
+// Module init for wf_import("time").
+static wf_value
+time_init(wf_thread *ts)
+{
+    static const struct {
+        const char *name;
+        wf_cfunc fn;
+    } funcs[] = {
+        {"perf_counter", t_perf_counter},
+        {"perf_counter_ns", t_perf_counter_ns},
+        {"monotonic", t_perf_counter},
+        {"monotonic_ns", t_perf_counter_ns},
+        {"time", t_time},
+        {"time_ns", t_time_ns},
+        {"process_time", t_process_time},
+        {"sleep", t_sleep},
+    };
+    wf_value m = wf_module_new(ts, "time");
+    if (m == WF_NULL)
+        return WF_NULL;
+    for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
+        if (wf_module_add_func(ts, m, funcs[i].name, funcs[i].fn) < 0)
+            return WF_NULL;
+    return m;
+}
+
+int
+wf_time_register(void)
+{
+    return wf_module_register_builtin("time", time_init);
+}
