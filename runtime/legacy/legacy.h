@@ -72,49 +72,11 @@ int wf_ltrace_what_event(void);
 WF_MUST_CHECK int wf_ltrace_set_opcode_trace(wf_thread *ts, wf_code *co,
                                              bool enable);
 
-// ----- Callback frames (trace.c; the eval loop and the fire layer) -----
-// Start the Python-level trace function for event [ev] (LINE with the
-// line as a tagged int in [arg], PY_START/PY_RESUME, or PY_RETURN/PY_YIELD
-// with the value) of the unit [pc] of [f] (the current frame, saved) as a
-// callback frame: returns 1 with it pushed and linked as ts->frame, 0 if
-// nothing is to be called, -1 with an exception set (as the call would
-// have raised it), or 2 if this event must be delivered the usual way.
-WF_MUST_CHECK int wf_ltrace_push_cb(wf_thread *ts, wf_frame *f,
-                                    const wf_codeunit *pc, int ev,
-                                    wf_value arg);
-// PY_START/PY_RESUME at RESUME or PY_RETURN (with the returned value in
-// [arg]) on settrace's own lane (fire.h): the unit's tools on this thread
-// are tool 7 alone and the trace function is a Python-level one. Delivers
-// the event: a callback frame where wf_ltrace_push_cb can (1), else the
-// usual way. Returns 0, 1, or -1 with an exception set.
-WF_MUST_CHECK int wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f,
-                                     const wf_codeunit *pc, int ev,
-                                     wf_value arg);
-// The same on setprofile's lane (fire.h): the unit's tools on this thread
-// are tool 6 alone and the profile function is a Python-level one. (The
-// callback frames live in trace.c.)
-WF_MUST_CHECK int wf_lprof_frame_cb(wf_thread *ts, wf_frame *f,
-                                    const wf_codeunit *pc, int ev,
-                                    wf_value arg);
-// The profile slot's steps after its function raised: the thread's
-// profile function cleared (may pause). Caller: inside the callback's
-// re-entrancy guard.
+// The trace slot's steps after its function raised: the thread's trace
+// function cleared (settrace(None); may pause), the exception kept.
+// Caller: inside the callback's re-entrancy guard.
+void wf_ltrace_clear_after_error(wf_thread *ts);
+// The profile slot's, likewise.
 void wf_lprof_clear_after_error(wf_thread *ts);
-// The LINE overlay on a thread whose trace function is a Python-level
-// one (eval.c TARGET(LINE); fire.h "Settrace's own lane"): where tool 7
-// alone wants this line, the line decision and the callback frame here;
-// anything else goes to wf_fire_line_slow untouched. Returns 0, 1
-// (callback frame pushed), or -1 with an exception set.
-WF_MUST_CHECK int wf_ltrace_line_cb(wf_thread *ts, wf_frame *f,
-                                    const wf_codeunit *pc);
-// The callback frame returned [res] and was popped: finish the event
-// (f_trace, the exception in flight, the guard). Returns the event; the
-// traced unit and its stack top at the event stay in ts->lcb.pc and .sp.
-// Out of line: inlined, it cost the untraced eval loop a register.
-int wf_ltrace_cb_return(wf_thread *ts, wf_value res);
-// The callback frame raised and was popped: the trace function is cleared
-// (settrace(None), f_trace None), the exception stays set; ts->lcb.pc and
-// .sp as above, for the traced instruction to raise it.
-void wf_ltrace_cb_unwind(wf_thread *ts);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "objects/error.h"
 #include "vm/frameobj.h"
+#include "legacy/cbframe.h"
 #include "legacy/slots.h"
 
 #if WEFT_MONITORING
@@ -112,13 +113,47 @@ call_profile_func(wf_thread *ts, int ev, int what, wf_value arg)
     return profile_at(ts, f, ev, what, arg);
 }
 
-wf_value
-wf_lprof_fire(wf_thread *ts, wf_frame *f, int ev, wf_value arg)
+// ===== The express path =====
+// Tool 6's PY_START, PY_RESUME, PY_RETURN and PY_YIELD where tool 6 alone
+// wants them at the instruction they start (monitor/fire.h): a callback
+// frame for a Python-level profile function of the plain shape
+// (legacy/cbframe.h), else a call from C.
+
+// The event delivered by a call from C, the re-entrancy guard raised.
+WF_NOINLINE static int
+direct(wf_thread *ts, wf_frame *f, int ev, wf_value arg)
 {
     if (ts->c_profilefunc == NULL)
-        return WF_NONE;
+        return WF_NATIVE_DONE;
     int what = wf_lslot_frame_what(ev, &arg);
-    return profile_at(ts, f, ev, what, arg);
+    ts->in_callback++;
+    wf_value res = profile_at(ts, f, ev, what, arg);
+    ts->in_callback--;
+    return res == WF_NULL ? WF_NATIVE_ERROR : WF_NATIVE_DONE;
+}
+
+static int
+express_frame(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+              const wf_native *self, wf_value arg)
+{
+    int ev = self->event;
+    // The profile function sees every frame (no f_trace) and its result
+    // is ignored (wf_cbf_return); `call` gets None, `return` the value.
+    wf_value callback = ts->c_profileobj;
+    if (WF_UNLIKELY(ts->c_profilefunc != wf_lprof_trampoline ||
+                    !wf_cbf_shape(callback)))
+        return direct(ts, f, ev, arg);
+    wf_frameobj *fo = wf_frameobj_of(f);
+    if (fo == NULL) {
+        wf_value fobj = wf_frame_get_object_hidden(ts, f);
+        if (fobj == WF_NULL)
+            return WF_CBF_ERROR;
+        fo = (wf_frameobj *)wf_val_as_obj(fobj);
+    }
+    bool ret = ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD;
+    wf_cbf_call c = {callback, ret ? WF_TRACE_RETURN : WF_TRACE_CALL,
+                     ret ? arg : WF_NONE, 0, WF_TOOL_SYS_PROFILE};
+    return wf_cbf_enter(ts, f, pc, ev, fo, &c);
 }
 
 static wf_value
@@ -239,15 +274,18 @@ sys_profile_c_raise(wf_thread *ts, const wf_value *args, size_t nargs,
 }
 
 static const wf_lslot_cb profile_cbs[] = {
-    {WF_EV_PY_START, "sys_profile_start", sys_profile_start},
-    {WF_EV_PY_RESUME, "sys_profile_resume", sys_profile_resume},
-    {WF_EV_PY_THROW, "sys_profile_throw", sys_profile_throw},
-    {WF_EV_PY_RETURN, "sys_profile_return", sys_profile_return},
-    {WF_EV_PY_YIELD, "sys_profile_yield", sys_profile_yield},
-    {WF_EV_PY_UNWIND, "sys_profile_unwind", sys_profile_unwind},
-    {WF_EV_CALL, "sys_profile_call_or_return", sys_profile_call},
-    {WF_EV_C_RETURN, "sys_profile_call_or_return", sys_profile_c_return},
-    {WF_EV_C_RAISE, "sys_profile_call_or_return", sys_profile_c_raise},
+    {WF_EV_PY_START, "sys_profile_start", sys_profile_start, express_frame},
+    {WF_EV_PY_RESUME, "sys_profile_resume", sys_profile_resume,
+     express_frame},
+    {WF_EV_PY_THROW, "sys_profile_throw", sys_profile_throw, NULL},
+    {WF_EV_PY_RETURN, "sys_profile_return", sys_profile_return,
+     express_frame},
+    {WF_EV_PY_YIELD, "sys_profile_yield", sys_profile_yield, express_frame},
+    {WF_EV_PY_UNWIND, "sys_profile_unwind", sys_profile_unwind, NULL},
+    {WF_EV_CALL, "sys_profile_call_or_return", sys_profile_call, NULL},
+    {WF_EV_C_RETURN, "sys_profile_call_or_return", sys_profile_c_return,
+     NULL},
+    {WF_EV_C_RAISE, "sys_profile_call_or_return", sys_profile_c_raise, NULL},
 };
 
 // Same set as CPython 3.14's _PyEval_SetProfile (CALL implies C_RETURN

@@ -26,11 +26,6 @@
 // R: plain, any thread (wf_lslot_what_str).
 wf_value wf_lslot_what_strs_[WF_TRACE_OPCODE + 1];
 
-// The adapter builtin registered for each (tool 6 or 7, event): written
-// once under the monitoring mutex before it is published, never changed.
-// R: plain, any thread (trace.c compares tool 7's callbacks with it).
-wf_value wf_lslot_adapters_[2][WF_EV__COUNT];
-
 // (Unused when monitoring is compiled out, like slot_is_set below.)
 __attribute__((unused)) static const char *const
     what_names[WF_TRACE_OPCODE + 1] = {
@@ -148,6 +143,25 @@ wf_lslot_clear_after_error(wf_thread *ts, const wf_lslot_spec *spec)
 // "callbacks registered" per tool. W/R: monitoring mutex.
 static bool registered[WF_TOOL_COUNT];
 
+// The general form of every bridge callback (monitor/native.h): the
+// bridge's function for the event (client_fn, a builtin's signature)
+// called with PEP 669's arguments and the re-entrancy guard raised.
+static int
+general(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+        const wf_native *self, const wf_value *args, size_t nargs)
+{
+    (void)f;
+    wf_cfunc fn = (wf_cfunc)self->client_fn;
+    ts->in_callback++;
+    wf_value res = fn(ts, args, nargs, WF_NULL);
+    ts->in_callback--;
+    if (WF_LIKELY(res == WF_NONE))
+        return WF_NATIVE_DONE;
+    if (res == WF_NULL)
+        return WF_NATIVE_ERROR;
+    return wf_native_disable(ts, f, pc, self);  // DISABLE
+}
+
 // Register [spec]'s callbacks (and the event names) on first use.
 // Caller: the monitoring mutex. Returns 0 or -1 with MemoryError.
 static int
@@ -164,19 +178,15 @@ register_locked(wf_thread *ts, const wf_lslot_spec *spec)
         wf_lslot_what_strs_[w] = s;  // interned strings are roots
     }
     for (size_t i = 0; i < spec->ncbs; i++) {
-        // Allocation never collects, and each builtin is rooted by the
+        // Allocation never collects, and each callback is rooted by the
         // callback table as soon as it is swapped in.
-        wf_value cb = wf_builtin_new(ts, spec->cbs[i].name, spec->cbs[i].fn,
-                                     NULL);
+        const wf_lslot_cb *c = &spec->cbs[i];
+        wf_value cb = wf_native_new(ts, spec->tool, c->event, c->name,
+                                    general, c->express, NULL,
+                                    (void (*)(void))c->fn);
         if (cb == WF_NULL)
             return -1;
-        // The fire layer may deliver this event to it directly
-        // (monitor/fire.h "Direct delivery"); set before it is published.
-        wf_val_as_obj(cb)->aux =
-            WF_FIRE_AUX_LEGACY(spec->tool, spec->cbs[i].event);
-        wf_lslot_adapters_[spec->tool - WF_TOOL_SYS_PROFILE]
-                          [spec->cbs[i].event] = cb;
-        (void)wf_mon_callback_swap(spec->tool, spec->cbs[i].event, cb);
+        (void)wf_mon_callback_swap(spec->tool, c->event, cb);
     }
     registered[spec->tool] = true;
     return 0;

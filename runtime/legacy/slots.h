@@ -21,12 +21,23 @@
 #include "threads/thread.h"
 #include "legacy/legacy.h"
 
-// One callback a bridge registers for its tool: PEP 669 [event] is
-// delivered to the builtin [name] running [fn].
+#if WEFT_MONITORING
+#  include "monitor/native.h"
+#endif
+
+// One callback a bridge registers for its tool, as a native callback
+// (monitor/native.h) named [name]: PEP 669 [event] is delivered to [fn]
+// with PEP 669's arguments (a builtin's signature; its result None, DISABLE
+// or WF_NULL), called with the re-entrancy guard raised; and, on the
+// express path (WF_EVMASK_EXPRESS), to [express] if not NULL, which may
+// start a callback frame (legacy/cbframe.h).
 typedef struct wf_lslot_cb {
     int event;
     const char *name;
     wf_cfunc fn;
+#if WEFT_MONITORING
+    wf_native_express_fn express;
+#endif
 } wf_lslot_cb;
 
 // A bridge: its tool (WF_TOOL_SYS_PROFILE or WF_TOOL_SYS_TRACE), the
@@ -84,9 +95,6 @@ int32_t wf_lslot_unwind_line(const wf_frame *f, wf_value exc);
 // "line", ...): interned at the first wf_lslot_set, so any adapter can use
 // it without allocating.
 extern wf_value wf_lslot_what_strs_[];
-// The bridge's adapter builtin for (tool 6 + [i], event), WF_NULL before
-// the tool's first use (slots.c).
-extern wf_value wf_lslot_adapters_[2][WF_EV__COUNT];
 static inline wf_value
 wf_lslot_what_str(int what)
 {
@@ -174,9 +182,10 @@ wf_lslot_run_py(wf_thread *ts, wf_frame *f, wf_value callback,
     return res;
 }
 
-// The legacy event of frame event [ev] delivered directly (monitor/fire.h
-// "Direct delivery"): PY_START/PY_RESUME -> call with None, PY_RETURN/
-// PY_YIELD -> return with the value [*arg] (left as is).
+// The legacy event of frame event [ev] delivered by a call from C (an
+// express form that cannot start a callback frame): PY_START/PY_RESUME ->
+// call with None, PY_RETURN/PY_YIELD -> return with the value [*arg] (left
+// as is).
 static inline int
 wf_lslot_frame_what(int ev, wf_value *arg)
 {
@@ -186,12 +195,6 @@ wf_lslot_frame_what(int ev, wf_value *arg)
     }
     return WF_TRACE_RETURN;
 }
-
-#if WEFT_MONITORING
-// tool 6's part of wf_legacy_fire (monitor/fire.h "Direct delivery"):
-// PY_START, PY_RESUME, PY_RETURN and PY_YIELD of [f] for the profile slot.
-wf_value wf_lprof_fire(wf_thread *ts, wf_frame *f, int ev, wf_value arg);
-#endif
 
 #if WEFT_MONITORING
 // Turn tool 7's INSTRUCTION local event on or off for [co]; no-op when

@@ -11,6 +11,7 @@
 
 #include "objects/error.h"
 #include "vm/frameobj.h"
+#include "legacy/cbframe.h"
 #include "legacy/slots.h"
 
 #if WEFT_MONITORING
@@ -99,6 +100,12 @@ wf_ltrace_gettrace(wf_thread *ts)
     return ts->c_tracefunc != NULL && ts->c_traceobj != WF_NULL
                ? ts->c_traceobj
                : WF_NONE;
+}
+
+void
+wf_ltrace_clear_after_error(wf_thread *ts)
+{
+    wf_lslot_clear_after_error(ts, &trace_spec);
 }
 
 int
@@ -382,192 +389,36 @@ sys_trace_instruction(wf_thread *ts, const wf_value *args, size_t nargs,
     return err < 0 ? WF_NULL : WF_NONE;
 }
 
-// The fire layer's direct delivery (fire.h "Direct delivery") of tool 7's
-// PY_START, PY_RESUME, PY_RETURN, PY_YIELD and LINE: what the adapters
-// above do, without their argument arrays. Tool 6's go to profile.c.
-static inline wf_value
-trace_direct(wf_thread *ts, wf_frame *f, int ev, wf_value arg)
-{
-    if (ts->c_tracefunc == NULL)
-        return WF_NONE;
-    if (ev == WF_EV_LINE)
-        return trace_line(ts, f,
-                          wf_val_is_int(arg) ? (int32_t)wf_val_as_int(arg)
-                                             : WF_NO_LINE,
-                          WF_EV_LINE);
-    int what = wf_lslot_frame_what(ev, &arg);
-    return call_trace_func(ts, f, ev, what, arg);
-}
+// ===== The express path =====
+// Tool 7's PY_START, PY_RESUME, PY_RETURN, PY_YIELD and LINE where tool 7
+// alone wants them at the instruction they start (monitor/fire.h): a
+// callback frame where one can run (legacy/cbframe.h), else what the
+// adapters above do, without their argument arrays.
 
-int
-wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool, int ev, wf_value arg)
+// The event delivered by a call from C, the re-entrancy guard raised.
+WF_NOINLINE static int
+direct(wf_thread *ts, wf_frame *f, int ev, wf_value arg)
 {
+    wf_value res = WF_NONE;
     ts->in_callback++;
-    wf_value res = tool == WF_TOOL_SYS_TRACE ? trace_direct(ts, f, ev, arg)
-                                            : wf_lprof_fire(ts, f, ev, arg);
+    if (ts->c_tracefunc == NULL) {
+        // nothing to call
+    } else if (ev == WF_EV_LINE) {
+        res = trace_line(ts, f,
+                         wf_val_is_int(arg) ? (int32_t)wf_val_as_int(arg)
+                                            : WF_NO_LINE,
+                         WF_EV_LINE);
+    } else {
+        int what = wf_lslot_frame_what(ev, &arg);
+        res = call_trace_func(ts, f, ev, what, arg);
+    }
     ts->in_callback--;
-    return res == WF_NULL ? -1 : 0;
-}
-
-// ===== Callback frames =====
-// A Python-level trace function of the plain shape (a function of exactly
-// three positional parameters, not a generator) is not called from C for
-// the events that start an instruction (LINE, PY_START/PY_RESUME at
-// RESUME, PY_RETURN at RETURN_VALUE, PY_YIELD at YIELD_VALUE): its frame
-// (the thread's resident callback frame) is linked on the eval loop's own
-// frame chain, flagged WF_FRAME_CALLBACK, and the loop runs it like any
-// frame. A plain profile function likewise, for call and return. When it returns, wf_ltrace_cb_return does what the
-// trampoline does after the call, and the loop continues the traced
-// instruction where its event left it (eval.c callback_returned); when it
-// raises, wf_ltrace_cb_unwind does the trampoline's error steps and the
-// exception propagates from the traced instruction. Same observable
-// behaviour as the call from C; no C recursion, no second run_frame.
-
-// Whether [tool]'s (6 or 7) callback for [ev] is still the bridge's
-// adapter (no one registered another through sys.monitoring). Caller: the
-// thread's slot for [tool] is the Python trampoline, so the adapters exist.
-static inline bool
-adapter_at(int tool, int ev)
-{
-    return wf_mon_callback_at(tool, ev) ==
-           wf_lslot_adapters_[tool - WF_TOOL_SYS_PROFILE][ev];
-}
-
-// The callback's plain shape: see above (the compiler marks such code).
-static inline bool
-cb_shape(wf_value callback)
-{
-    return wf_val_is(callback, &wf_func_type) &&
-           (((const wf_func *)wf_val_as_obj(callback))->code->flags &
-            WF_CO_PLAIN3);
-}
-
-// The thread's resident callback frame made ready for [callback]: its
-// area grown to the code's size, its header written (once per trace
-// function: cb_enter reuses it while the function stays the same). Also
-// the recursion limit's check, as a call would make it. Returns it, or
-// NULL with RecursionError or MemoryError set. Caller: no callback frame
-// is active (the area may move).
-WF_NOINLINE static wf_frame *
-cb_frame_ready(wf_thread *ts, wf_value callback)
-{
-    int32_t limit = wf_thread_recursion_limit(ts);
-    if (ts->recursion_depth >= (limit > 0 ? limit : 1000)) {
-        wf_err_format(ts, &wf_exc_RecursionError,
-                      "maximum recursion depth exceeded");
-        return NULL;
-    }
-    const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
-    // Its quiet twin: nothing fires inside a callback, so the instrumented
-    // opcodes would only cost (code.h wf_code_quiet).
-    wf_code *co = wf_code_quiet(ts, fn->code);
-    if (co == NULL)
-        return NULL;
-    size_t words = wf_frame_words(co);
-    wf_frame *nf = ts->cb_frame;
-    if (nf == NULL || ts->cb_frame_words < words) {
-        nf = realloc(nf, words * sizeof(wf_value));
-        if (nf == NULL) {
-            wf_err_no_memory(ts);
-            return NULL;
-        }
-        ts->cb_frame = nf;
-        ts->cb_frame_words = (uint32_t)words;
-    }
-    wf_frame_init_header(nf, words, co, callback, fn->globals, fn->builtins,
-                         WF_NULL);
-    nf->is_entry = WF_FRAME_CALLBACK;
-    return nf;
-}
-
-// The trampoline's steps when its function failed: the thread's slot for
-// [tool] cleared (may pause), and for settrace the frame's f_trace.
-static void
-cb_failed(wf_thread *ts, int tool, wf_frameobj *fo)
-{
-    if (tool == WF_TOOL_SYS_PROFILE) {
-        wf_lprof_clear_after_error(ts);
-        return;
-    }
-    wf_lslot_clear_after_error(ts, &trace_spec);
-    fo->trace = WF_NONE;
-}
-
-// wf_lslot_run_py's steps before the call, then [callback]'s frame set up
-// in the thread's resident callback frame with (frame object [fo],
-// [what], [arg]) and linked as a callback frame for [ev] at [pc] of [f].
-// [arg] is None or on [f]'s value stack, so rooted. Returns 1, or -1 with
-// an exception set.
-static inline __attribute__((always_inline)) int
-cb_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-         wf_frameobj *fo, wf_value callback, int what, wf_value arg,
-         int32_t line, int tool)
-{
-    struct wf_lcb *r = &ts->lcb;
-    r->mark = wf_root_mark(ts);
-    r->saved_exc = ts->exc;
-    if (WF_UNLIKELY(r->saved_exc != WF_NULL)) {
-        ts->exc = WF_NULL;
-        if (wf_lslot_root_push(ts, r->saved_exc) < 0)
-            return -1;  // MemoryError replaces the exception in flight
-    }
-    const wf_func *fn = (const wf_func *)wf_val_as_obj(callback);
-    if (!(fn->code->flags & WF_CO_ARG0_UNREAD))
-        wf_frameobj_expose(fo);  // the trace function reads its `frame`
-    wf_frame *nf = ts->cb_frame;
-    // (A function's __code__ cannot change: its func identifies the code.)
-    if (WF_UNLIKELY(nf == NULL || nf->func != callback ||
-                    ts->recursion_depth >= wf_thread_recursion_limit(ts))) {
-        nf = cb_frame_ready(ts, callback);
-        if (WF_UNLIKELY(nf == NULL)) {
-            // As the trampoline when the call fails (the new error wins
-            // over the one set aside).
-            wf_root_release(ts, r->mark);
-            ts->in_callback++;
-            cb_failed(ts, tool, fo);
-            ts->in_callback--;
-            return -1;
-        }
-    }
-    wf_code *co = nf->code;
-    uint32_t n = co->nlocalsplus;
-    for (uint32_t i = 3; i < n; i++)
-        nf->localsplus[i] = WF_NULL;
-    nf->localsplus[0] = wf_val_from_obj(fo);
-    nf->localsplus[1] = wf_lslot_what_strs_[what];  // set before any event
-    nf->localsplus[2] = arg;
-    nf->sp = nf->localsplus + n;
-    // Past RESUME (WF_CO_PLAIN3): its event cannot fire inside a callback,
-    // and the eval breaker is checked at the traced code's next RESUME or
-    // backward jump, or the callback's own.
-    nf->instr = co->code + 1;
-    nf->frameobj = WF_NULL;
-    nf->mon_jump_to = NULL;
-    nf->state = WF_FRAME_EXECUTING;
-    nf->previous = ts->frame;
-    ts->recursion_depth++;
-    r->stack_top = ts->stack_top;
-    r->pc = pc;
-    r->sp = f->sp;
-    r->fo = fo;
-    r->ev = ev;
-    r->result_to = tool == WF_TOOL_SYS_TRACE ? &fo->trace : &r->discard;
-    // No slot function runs outside a callback (in_callback is 0 here),
-    // so the event being delivered was none: cb_end restores that.
-    ts->lslot_what = ev;
-    ts->lslot_frame = f;
-    fo->line_now = line;
-    ts->in_callback++;
-    ts->frame = nf;
-    r->frame = nf;
-    return 1;
+    return res == WF_NULL ? WF_NATIVE_ERROR : WF_NATIVE_DONE;
 }
 
 // Settrace's call (PY_START/PY_RESUME) or return (PY_RETURN/PY_YIELD with
-// the value in [arg]) for [f] as a callback frame: 1, 0 if nothing is to
-// be called, -1 with an exception set, or 2 if the event must be delivered
-// the usual way (f_trace_opcodes, a trace function of another shape).
-// Caller: the thread's trace function is the trampoline, no callback runs.
+// the value in [arg]) for [f] as a callback frame. Caller: the thread's
+// trace function is the Python trampoline.
 static inline __attribute__((always_inline)) int
 frame_event_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                wf_value arg)
@@ -575,182 +426,83 @@ frame_event_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     wf_frameobj *fo = wf_frameobj_of(f);
     if (ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD) {
         if (fo == NULL)
-            return 0;
+            return WF_CBF_NOTHING;
         if (WF_UNLIKELY(fo->trace_opcodes))
-            return 2;
+            return WF_CBF_DECLINED;
         if (fo->trace == WF_NONE)
-            return 0;
-        if (WF_UNLIKELY(!cb_shape(fo->trace)))
-            return 2;
-        return cb_enter(ts, f, pc, ev, fo, fo->trace, WF_TRACE_RETURN, arg,
-                        0, WF_TOOL_SYS_TRACE);
+            return WF_CBF_NOTHING;
+        if (WF_UNLIKELY(!wf_cbf_shape(fo->trace)))
+            return WF_CBF_DECLINED;
+        wf_cbf_call c = {fo->trace, WF_TRACE_RETURN, arg, 0,
+                         WF_TOOL_SYS_TRACE};
+        return wf_cbf_enter(ts, f, pc, ev, fo, &c);
     }
     wf_value callback = ts->c_traceobj;
-    if (WF_UNLIKELY((fo != NULL && fo->trace_opcodes) || !cb_shape(callback)))
-        return 2;
+    if (WF_UNLIKELY((fo != NULL && fo->trace_opcodes) ||
+                    !wf_cbf_shape(callback)))
+        return WF_CBF_DECLINED;
     if (fo == NULL) {
         wf_value fobj = wf_frame_get_object_hidden(ts, f);
         if (fobj == WF_NULL)
-            return -1;
+            return WF_CBF_ERROR;
         fo = (wf_frameobj *)wf_val_as_obj(fobj);
     }
-    return cb_enter(ts, f, pc, ev, fo, callback, WF_TRACE_CALL, WF_NONE, 0,
-                    WF_TOOL_SYS_TRACE);
+    wf_cbf_call c = {callback, WF_TRACE_CALL, WF_NONE, 0, WF_TOOL_SYS_TRACE};
+    return wf_cbf_enter(ts, f, pc, ev, fo, &c);
 }
 
-// The general path's entry (fire.c legacy_at: other tools want the event
-// too, or another callback is registered); settrace's own lane enters
-// through wf_ltrace_frame_cb and wf_ltrace_line_cb.
-int
-wf_ltrace_push_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-                  wf_value arg)
+// The express form of PY_START, PY_RESUME, PY_RETURN and PY_YIELD.
+static int
+express_frame(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+              const wf_native *self, wf_value arg)
 {
-    if (ts->c_tracefunc != wf_ltrace_trampoline || ts->lcb.frame != NULL)
-        return 2;
-    if (ev != WF_EV_LINE)
-        return ev == WF_EV_PY_START || ev == WF_EV_PY_RESUME ||
-                       ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD
-                   ? frame_event_cb(ts, f, pc, ev, arg)
-                   : 2;
-    wf_frameobj *fo = wf_frameobj_of(f);
-    if (fo == NULL || !fo->trace_lines || !wf_val_is_int(arg) ||
-        wf_val_as_int(arg) < 0)
-        return 0;
-    if (fo->trace_opcodes)
-        return 2;
-    if (fo->trace == WF_NONE)
-        return 0;
-    if (!cb_shape(fo->trace))
-        return 2;
-    return cb_enter(ts, f, pc, ev, fo, fo->trace, WF_TRACE_LINE, WF_NONE,
-                    (int32_t)wf_val_as_int(arg), WF_TOOL_SYS_TRACE);
-}
-
-int
-wf_ltrace_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-                   wf_value arg)
-{
-    if (WF_UNLIKELY(!adapter_at(WF_TOOL_SYS_TRACE, ev)))
-        return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_TRACE_ONLY, arg);
+    int ev = self->event;
+    if (WF_UNLIKELY(ts->c_tracefunc != wf_ltrace_trampoline))
+        return direct(ts, f, ev, arg);
     int r = frame_event_cb(ts, f, pc, ev, arg);
-    if (WF_UNLIKELY(r == 2))
-        return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, ev, arg);
+    if (WF_UNLIKELY(r == WF_CBF_DECLINED))
+        return direct(ts, f, ev, arg);
     return r;
 }
 
-int
-wf_lprof_frame_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
-                  wf_value arg)
+// The express form of LINE ([line] a tagged int): the fire layer made the
+// line decision.
+static int
+express_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+             const wf_native *self, wf_value line)
 {
-    if (WF_UNLIKELY(!adapter_at(WF_TOOL_SYS_PROFILE, ev)))
-        return wf_fire_frame_event(ts, f, pc, ev, WF_FIRE_PROFILE_ONLY, arg);
-    // The profile function sees every frame (no f_trace) and its result
-    // is ignored (cb_return); `call` gets None, `return` the value.
-    wf_value callback = ts->c_profileobj;
-    if (WF_UNLIKELY(!cb_shape(callback)))
-        return wf_legacy_fire(ts, f, WF_TOOL_SYS_PROFILE, ev, arg);
+    (void)self;
+    if (WF_UNLIKELY(ts->c_tracefunc != wf_ltrace_trampoline))
+        return direct(ts, f, WF_EV_LINE, line);
     wf_frameobj *fo = wf_frameobj_of(f);
-    if (fo == NULL) {
-        wf_value fobj = wf_frame_get_object_hidden(ts, f);
-        if (fobj == WF_NULL)
-            return -1;
-        fo = (wf_frameobj *)wf_val_as_obj(fobj);
-    }
-    bool ret = ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD;
-    return cb_enter(ts, f, pc, ev, fo, callback,
-                    ret ? WF_TRACE_RETURN : WF_TRACE_CALL,
-                    ret ? arg : WF_NONE, 0, WF_TOOL_SYS_PROFILE);
-}
-
-int
-wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
-{
-    wf_code *co = f->code;
-    const wf_instr_data *d = wf_instr_data_of(co);
-    uint32_t idx = wf_fire_index(f, pc);
-    wf_frameobj *fo = wf_frameobj_of(f);
-    // What the usual path must deliver (nothing consumed yet): other tools
-    // here, another callback registered for tool 7's LINE, opcodes.
-    if (WF_UNLIKELY(d == NULL ||
-                    (wf_atomic_load_relaxed_u8(&d->line_tools[idx].v) &
-                     ts->mon_tools) != WF_FIRE_TRACE_ONLY ||
-                    !adapter_at(WF_TOOL_SYS_TRACE, WF_EV_LINE) ||
-                    (fo != NULL && fo->trace_opcodes)))
-        return wf_fire_line_slow(ts, f, pc);
-    uint32_t prev = wf_fire_take_prev(f, pc);
-    if (fo == NULL || !fo->trace_lines || fo->trace == WF_NONE ||
-        !wf_fire_line_due(co, d, idx, prev))
-        return 0;  // no f_trace, or not a new line
-    int32_t line = wf_code_line(co, idx);
-    if (line < 0)
-        return 0;
+    if (fo == NULL || !fo->trace_lines || fo->trace == WF_NONE)
+        return WF_CBF_NOTHING;  // no f_trace
+    int32_t ln = (int32_t)wf_val_as_int(line);
+    if (ln < 0)
+        return WF_CBF_NOTHING;
     wf_value callback = fo->trace;
-    if (WF_UNLIKELY(!cb_shape(callback)))  // a bound method, a C callable
-        return wf_legacy_fire(ts, f, WF_TOOL_SYS_TRACE, WF_EV_LINE,
-                              wf_val_from_int(line));
-    return cb_enter(ts, f, pc, WF_EV_LINE, fo, callback, WF_TRACE_LINE,
-                    WF_NONE, line, WF_TOOL_SYS_TRACE);
-}
-
-
-
-// The steps after the call common to a return and a raise: the record
-// closed (its pc and sp stay readable), the event being delivered
-// restored.
-static inline struct wf_lcb *
-cb_end(wf_thread *ts)
-{
-    struct wf_lcb *r = &ts->lcb;
-    // The eval loop popped the resident frame as any frame (wf_frame_pop),
-    // which set the data stack's top to it: the top it really had.
-    ts->stack_top = r->stack_top;
-    r->frame = NULL;
-    ts->lslot_what = -1;
-    ts->lslot_frame = NULL;
-    r->fo->line_now = 0;
-    return r;
-}
-
-int
-wf_ltrace_cb_return(wf_thread *ts, wf_value res)
-{
-    struct wf_lcb *r = cb_end(ts);
-    if (WF_UNLIKELY(ts->exc != WF_NULL))
-        ts->exc = WF_NULL;  // a stray error: not raised
-    if (WF_UNLIKELY(r->saved_exc != WF_NULL))
-        ts->exc = r->saved_exc;
-    wf_root_release(ts, r->mark);
-    if (res != WF_NONE)
-        *r->result_to = res;  // f_trace, or ignored (a profile function)
-    ts->in_callback--;
-    return r->ev;
-}
-
-void
-wf_ltrace_cb_unwind(wf_thread *ts)
-{
-    struct wf_lcb *r = cb_end(ts);
-    wf_root_release(ts, r->mark);  // the new exception wins
-    cb_failed(ts,
-              r->result_to == &r->discard ? WF_TOOL_SYS_PROFILE
-                                          : WF_TOOL_SYS_TRACE,
-              r->fo);  // may run a pause
-    ts->in_callback--;
+    // f_trace_opcodes, a bound method, a C callable: a call from C.
+    if (WF_UNLIKELY(fo->trace_opcodes || !wf_cbf_shape(callback)))
+        return direct(ts, f, WF_EV_LINE, line);
+    wf_cbf_call c = {callback, WF_TRACE_LINE, WF_NONE, ln, WF_TOOL_SYS_TRACE};
+    return wf_cbf_enter(ts, f, pc, WF_EV_LINE, fo, &c);
 }
 
 static const wf_lslot_cb trace_cbs[] = {
-    {WF_EV_PY_START, "sys_trace_start", sys_trace_start},
-    {WF_EV_PY_RESUME, "sys_trace_resume", sys_trace_resume},
-    {WF_EV_PY_THROW, "sys_trace_throw", sys_trace_throw},
-    {WF_EV_PY_RETURN, "sys_trace_return", sys_trace_return},
-    {WF_EV_PY_YIELD, "sys_trace_yield", sys_trace_yield},
-    {WF_EV_RAISE, "sys_trace_exception", sys_trace_raise},
-    {WF_EV_STOP_ITERATION, "sys_trace_exception", sys_trace_stop_iteration},
-    {WF_EV_LINE, "sys_trace_line", sys_trace_line},
-    {WF_EV_PY_UNWIND, "sys_trace_unwind", sys_trace_unwind},
-    {WF_EV_JUMP, "sys_trace_jump", sys_trace_jump},
-    {WF_EV_INSTRUCTION, "sys_trace_instruction", sys_trace_instruction},
-    {WF_EV_EXCEPTION_HANDLED, "sys_trace_handled", sys_trace_handled},
+    {WF_EV_PY_START, "sys_trace_start", sys_trace_start, express_frame},
+    {WF_EV_PY_RESUME, "sys_trace_resume", sys_trace_resume, express_frame},
+    {WF_EV_PY_THROW, "sys_trace_throw", sys_trace_throw, NULL},
+    {WF_EV_PY_RETURN, "sys_trace_return", sys_trace_return, express_frame},
+    {WF_EV_PY_YIELD, "sys_trace_yield", sys_trace_yield, express_frame},
+    {WF_EV_RAISE, "sys_trace_exception", sys_trace_raise, NULL},
+    {WF_EV_STOP_ITERATION, "sys_trace_exception", sys_trace_stop_iteration,
+     NULL},
+    {WF_EV_LINE, "sys_trace_line", sys_trace_line, express_line},
+    {WF_EV_PY_UNWIND, "sys_trace_unwind", sys_trace_unwind, NULL},
+    {WF_EV_JUMP, "sys_trace_jump", sys_trace_jump, NULL},
+    {WF_EV_INSTRUCTION, "sys_trace_instruction", sys_trace_instruction,
+     NULL},
+    {WF_EV_EXCEPTION_HANDLED, "sys_trace_handled", sys_trace_handled, NULL},
 };
 
 // Same set as CPython 3.14's setup_tracing (INSTRUCTION is per code, set

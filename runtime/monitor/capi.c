@@ -1,9 +1,9 @@
 // runtime/monitor/capi.c -- the monitoring (PEP 669) C API of
 // include/weft.h (weft_monitor_*).
-// A C callback and its data travel in a small collectable object whose type
-// is callable, registered as the (tool, event) callback like any Python
-// callable: registration stays an atomic swap, clear_tool_id and the
-// collector see it, and the fire layer calls it with no argument tuple.
+// An embedder's callback is registered as a native callback
+// (monitor/native.h) wrapping its function and data: registration stays
+// an atomic swap, clear_tool_id and the collector see it, and the fire
+// layer calls it with no argument tuple.
 // Upholds STYLE 7.3: every entry point validates its arguments and thread
 // state and returns a status; none raises into the embedder.
 #include <weft.h>
@@ -14,58 +14,102 @@
 #include "objects/error.h"
 #include "monitor/fire.h"
 #include "monitor/monitor.h"
+#include "monitor/native.h"
 
 #if WEFT_MONITORING
 
-// The C callback object (fire.h). Immutable once made.
-typedef wf_mon_capi_cb capi_cb;
-
-// Called by the fire layer with PEP 669's arguments (code, offset or line,
-// ...): describe the event and call the embedder's function. Only a
-// generic call of the object gets here: the fire layer calls the
-// embedder's function itself (fire.c deliver_c).
-static wf_value
-capi_cb_call(wf_thread *ts, wf_value self, const wf_value *args, size_t nargs,
-             wf_value kwnames)
+// The embedder's non-zero answer [rc] for the event [e] of [self] at [pc]
+// of [f]: DISABLE, or a RuntimeError. Returns a wf_native_answer.
+WF_NOINLINE static int
+embedder_answer(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                const wf_native *self, int rc)
 {
-    (void)kwnames;
-    const capi_cb *h = (const capi_cb *)wf_val_as_obj(self);
-    int ev = wf_fire_cur_event_;
-    if (ev < 0 || nargs < 2 || !wf_val_is(args[0], &wf_code_type) ||
-        !wf_val_is_int(args[1]))
-        return wf_err_format(ts, &wf_exc_TypeError,
-                             "a C monitoring callback can only be called "
-                             "by the monitor");
-    const wf_code *co = (const wf_code *)wf_val_as_obj(args[0]);
-    weft_mon_event e;
-    e.tool = wf_fire_cur_tool_;
-    e.event = ev;
-    e.code_name = wf_str_cstr(co->name);
-    e.firstlineno = co->firstlineno;
-    int64_t a1 = wf_val_as_int(args[1]);
-    if (ev == WF_EV_LINE) {
-        e.offset = -1;
-        e.line = (int32_t)a1;
-    } else {
-        e.offset = (int32_t)a1;
-        e.line = a1 >= 0 ? wf_code_line(co, (uint32_t)(a1 / 2)) : -1;
-    }
-    int rc = h->fn(h->data, &e);
-    if (rc == 0)
-        return WF_NONE;
     if (rc == WEFT_MON_DISABLE)
-        return WF_MON_DISABLE;
-    return wf_err_format(ts, &wf_exc_RuntimeError,
-                         "C monitoring callback returned %d", rc);
+        return wf_native_disable(ts, f, pc, self);
+    (void)wf_err_format(ts, &wf_exc_RuntimeError,
+                        "C monitoring callback returned %d", rc);
+    return WF_NATIVE_ERROR;
 }
 
-wf_type wf_mon_capi_cb_type = {
-    .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
-    .name = "weft_monitor_callback",
-    .base = &wf_object_type,
-    .basic_size = sizeof(capi_cb),
-    .call = capi_cb_call,
-};
+// Call the embedder's function of [self] for [e] with the re-entrancy
+// guard raised. [ts], [f], [pc] and [self] sit next to the event rather
+// than in saved registers: the embedder's function may see the block, so
+// they are reloaded after it, which costs less than saving and restoring
+// registers.
+typedef struct embedder_call {
+    weft_mon_event e;
+    wf_thread *ts;
+    wf_frame *f;
+    const wf_codeunit *pc;
+    const wf_native *self;
+} embedder_call;
+
+static inline int
+call_embedder(embedder_call *c)
+{
+    weft_mon_callback fn = (weft_mon_callback)c->self->client_fn;
+    c->ts->in_callback++;
+    int rc = fn(c->self->data, &c->e);
+    c->ts->in_callback--;
+    if (WF_LIKELY(rc == 0))
+        return WF_NATIVE_DONE;
+    return embedder_answer(c->ts, c->f, c->pc, c->self, rc);
+}
+
+// The native callback's general form (native.h): the event described from
+// PEP 669's arguments (code, offset or line, ...).
+static int
+embedder_general(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                 const wf_native *self, const wf_value *args, size_t nargs)
+{
+    (void)nargs;
+    const wf_code *co = (const wf_code *)wf_val_as_obj(args[0]);
+    int64_t a1 = wf_val_as_int(args[1]);
+    embedder_call c;
+    c.ts = ts;
+    c.f = f;
+    c.pc = pc;
+    c.self = self;
+    c.e.tool = self->tool;
+    c.e.event = self->event;
+    c.e.code_name = wf_str_cstr(co->name);
+    c.e.firstlineno = co->firstlineno;
+    if (self->event == WF_EV_LINE) {
+        c.e.offset = -1;
+        c.e.line = (int32_t)a1;
+    } else {
+        c.e.offset = (int32_t)a1;
+        c.e.line = a1 >= 0 ? wf_code_line(co, (uint32_t)(a1 / 2)) : -1;
+    }
+    return call_embedder(&c);
+}
+
+// The express form (native.h): the event described from [pc] and [f]'s
+// code; [arg] is LINE's line.
+static int
+embedder_express(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
+                 const wf_native *self, wf_value arg)
+{
+    const wf_code *co = f->code;
+    uint32_t idx = (uint32_t)(pc - co->code);
+    embedder_call c;
+    c.ts = ts;
+    c.f = f;
+    c.pc = pc;
+    c.self = self;
+    c.e.tool = self->tool;
+    c.e.event = self->event;
+    c.e.code_name = wf_str_cstr(co->name);
+    c.e.firstlineno = co->firstlineno;
+    if (self->event == WF_EV_LINE) {
+        c.e.offset = -1;
+        c.e.line = (int32_t)wf_val_as_int(arg);
+    } else {
+        c.e.offset = wf_code_offset(idx);
+        c.e.line = wf_code_line(co, idx);
+    }
+    return call_embedder(&c);
+}
 
 // The calling thread if it is attached (to [rt]'s runtime: one per
 // process), else NULL.
@@ -147,13 +191,11 @@ weft_monitor_set_callback(weft_runtime *rt, int tool, int event,
     size_t mark = wf_root_mark(ts);
     wf_value cb = WF_NULL;
     if (fn != NULL) {
-        capi_cb *h = (capi_cb *)wf_gc_alloc(ts, &wf_mon_capi_cb_type,
-                                            sizeof(capi_cb));
-        if (h == NULL)
+        cb = wf_native_new(ts, tool, event, "weft_monitor_callback",
+                           embedder_general, embedder_express, data,
+                           (void (*)(void))fn);
+        if (cb == WF_NULL)
             return failed(ts);
-        h->fn = fn;
-        h->data = data;
-        cb = wf_val_from_obj(h);
         if (wf_root_push(ts, cb) < 0) {
             wf_root_release(ts, mark);
             return failed(ts);

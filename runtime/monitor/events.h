@@ -71,7 +71,8 @@ typedef uint32_t wf_evset;
 #define WF_EVMASK_BRANCH_BOTH \
     (WF_EVMASK(WF_EV_BRANCH_LEFT) | WF_EVMASK(WF_EV_BRANCH_RIGHT))
 
-// Tool ids (PEP 669): 0-5 for users, 6 and 7 for the legacy bridges.
+// Tool ids (PEP 669): 0-5 for users, 6 and 7 for sys.setprofile and
+// sys.settrace (their bridges are clients like any other).
 #define WF_TOOL_DEBUGGER 0
 #define WF_TOOL_COVERAGE 1
 #define WF_TOOL_PROFILER 2

@@ -39,74 +39,30 @@
 
 #if WEFT_MONITORING
 
-#include "legacy/legacy.h"
 #include "monitor/instrument.h"
 #include "monitor/monitor.h"
+#include "monitor/native.h"
 
-// ===== What the legacy bridge (tools 6/7) may rely on =====
+// ===== What a callback may rely on =====
 //
 // - A LINE callback may move the frame: while it runs, f->instr is one past
 //   the instruction the event is for (wf_fire_event_line); setting f->instr
 //   to another unit of the same code (and, if the jump leaves blocks,
 //   lowering f->sp) makes the eval loop continue there instead of running
 //   the original opcode, and that target gets no LINE event of its own
-//   (CPython: `if (frame->instr_ptr != this_instr) goto jump`).
+//   (CPython: `if (frame->instr_ptr != this_instr) goto jump`). The
+//   settrace bridge's f_lineno setter is built on this.
 // - Which instruction ran before a LINE event (CPython's prev_instr) is
 //   decided as wf_instr_line_fires describes; a backward jump is reported by
 //   JUMP (and BRANCH_*) events whose destination offset is not greater than
-//   their source offset, as CPython's legacy bridge uses them.
-// - The hooks of RESUME, RETURN_VALUE, YIELD_VALUE and the LINE overlay
-//   may hand the event to the legacy bridge, which may start the trace or
-//   profile function as a callback frame of the eval loop (the hook then
-//   returns 1; "Callback frames" below).
-// - wf_fire_current_tool/_event name the (tool, event) being delivered, so
-//   one C function can serve several registrations.
-
-// - Direct delivery: a plain builtin callback (no receiver, no owner)
-//   whose header's aux is WF_FIRE_AUX_LEGACY(tool, ev) (set by the bridge
-//   before it registers the builtin for that tool and event) is, when it is
-//   delivered for exactly that tool and event, the event is in
-//   WF_FIRE_LEGACY_DIRECT and no other tool wants it, not called through an
-//   argument
-//   array: the fire layer calls wf_legacy_fire(ts, f, tool, ev, arg), [arg]
-//   being the event's last PEP 669 argument (the returned or yielded
-//   value; LINE's line number as a tagged int; None for PY_START/
-//   PY_RESUME). It raises the re-entrancy guard around the adapter itself
-//   and returns what the fire layer returns: 0, or -1 with an exception
-//   set (these adapters never answer DISABLE), so the fire layer can hand
-//   the event over with a tail call.
-#define WF_FIRE_AUX_LEGACY(tool, ev) \
-    (0x4c470000u | ((uint32_t)(tool) << 8) | (uint32_t)(ev))
-#define WF_FIRE_LEGACY_DIRECT                                          \
-    (WF_EVMASK(WF_EV_PY_START) | WF_EVMASK(WF_EV_PY_RESUME) |          \
-     WF_EVMASK(WF_EV_PY_RETURN) | WF_EVMASK(WF_EV_PY_YIELD) |          \
-     WF_EVMASK(WF_EV_LINE))
-WF_MUST_CHECK int wf_legacy_fire(wf_thread *ts, wf_frame *f, int tool,
-                                 int ev, wf_value arg);
-
-// True if [cb] is the legacy bridge's adapter for [tool] and [ev], to be
-// delivered through wf_legacy_fire (see above).
-static inline bool
-wf_fire_legacy_direct(wf_value cb, int tool, int ev)
-{
-    return wf_val_is(cb, &wf_builtin_type) &&
-           wf_val_as_obj(cb)->aux == WF_FIRE_AUX_LEGACY(tool, ev) &&
-           (WF_FIRE_LEGACY_DIRECT & WF_EVMASK(ev));
-}
-
-// - Settrace's own lane: on a thread whose trace function is a
-//   Python-level one, the LINE overlay (eval.c) hands the whole event to
-//   wf_ltrace_line_cb. Where settrace is the only tool wanting the line
-//   (WF_FIRE_TRACE_ONLY), it makes the line decision and pushes the
-//   callback frame itself (one call instead of three, each check made
-//   once); anything else goes to wf_fire_line_slow untouched. The
-//   RESUME, RETURN_VALUE and YIELD_VALUE hooks likewise hand
-//   PY_START/PY_RESUME, PY_RETURN and PY_YIELD wanted by tool 7 alone to
-//   wf_ltrace_frame_cb, and those
-//   wanted by tool 6 alone, on a thread whose profile function is a
-//   Python-level one, to wf_lprof_frame_cb (setprofile's lane).
-#define WF_FIRE_TRACE_ONLY ((uint8_t)(1u << WF_TOOL_SYS_TRACE))
-#define WF_FIRE_PROFILE_ONLY ((uint8_t)(1u << WF_TOOL_SYS_PROFILE))
+//   their source offset.
+// - Native callbacks (monitor/native.h) are called directly, with no
+//   argument tuple and no root. Where one tool alone wants an event of
+//   WF_EVMASK_EXPRESS at the instruction it starts, and its callback is a
+//   native one with an express form, the hook calls that form with a tail
+//   call: the express path. Only there may a callback push a callback
+//   frame (WF_NATIVE_FRAME), which the hook returns as 1 ("Callback
+//   frames" below).
 
 // Tools that reach thread [ts] out of [tools] (ARCHITECTURE "Dispatch is
 // gated per thread").
@@ -184,8 +140,9 @@ WF_MUST_CHECK int wf_fire_exc_slow(wf_thread *ts, wf_frame *f,
                                    uint8_t tools);
 
 // The bodies of wf_fire_c_result, wf_fire_stop_iteration, the LINE overlay
-// (on a thread where wf_fire_line_quiet is false: decides whether the line
-// is new for this frame, the recorded jump consumed, then delivers it) and
+// (wf_fire_line, only on a thread where wf_fire_line_quiet is false: decides
+// whether the line is new for this frame, the recorded jump consumed,
+// then delivers it; may return 1, "Callback frames" below) and
 // wf_fire_instruction; same contracts.
 WF_MUST_CHECK int wf_fire_c_result_slow(wf_thread *ts, wf_frame *f,
                                         const wf_codeunit *pc,
@@ -194,37 +151,17 @@ WF_MUST_CHECK int wf_fire_c_result_slow(wf_thread *ts, wf_frame *f,
 WF_MUST_CHECK int wf_fire_stop_iteration_slow(wf_thread *ts, wf_frame *f,
                                               const wf_codeunit *pc,
                                               wf_value value, uint8_t tools);
-WF_MUST_CHECK int wf_fire_line_slow(wf_thread *ts, wf_frame *f,
-                                    const wf_codeunit *pc);
+WF_MUST_CHECK int wf_fire_line(wf_thread *ts, wf_frame *f,
+                               const wf_codeunit *pc);
 WF_MUST_CHECK int wf_fire_instruction_slow(wf_thread *ts, wf_frame *f,
                                            const wf_codeunit *pc,
                                            uint8_t tools);
 
-// The tool id and event number being delivered on this thread, or -1
-// outside a delivery. For C callbacks (the public C API, legacy adapters).
-int wf_fire_current_tool(void);
-int wf_fire_current_event(void);
-// The thread-locals behind them (fire.c), for callbacks on the event path.
-// W/R: the owning thread.
-extern _Thread_local int wf_fire_cur_tool_;
-extern _Thread_local int wf_fire_cur_event_;
-
-// The type of C API monitoring callbacks (capi.c) and its layout: the
-// fire layer recognises them and calls the embedder's function itself,
-// with no argument array, generic call or root (fire.c deliver_c).
-extern wf_type wf_mon_capi_cb_type;
-typedef struct wf_mon_capi_cb {
-    wf_obj ob;
-    weft_mon_callback fn;  // immutable once made
-    void *data;
-} wf_mon_capi_cb;
-
 // ===== Hooks =====
 
-// PY_START, PY_RESUME or PY_RETURN (with [arg], rooted) at [pc], for
-// [tools] (already gated): as wf_fire_deliver, except that settrace's
-// Python function may be started as a callback frame (returns 1; see
-// "Callback frames" below).
+// PY_START, PY_RESUME, PY_RETURN or PY_YIELD (the last two with [arg],
+// rooted) at [pc], for [tools] (already gated): as wf_fire_deliver, with
+// the express path (see above). May return 1.
 WF_MUST_CHECK int wf_fire_frame_event(wf_thread *ts, wf_frame *f,
                                       const wf_codeunit *pc, int ev,
                                       uint8_t tools, wf_value arg);
@@ -232,10 +169,12 @@ WF_MUST_CHECK int wf_fire_frame_event(wf_thread *ts, wf_frame *f,
 // ----- Callback frames -----
 // The hooks of the instructions whose event comes first in them --
 // wf_fire_start (RESUME), wf_fire_py_return (RETURN_VALUE),
-// wf_fire_py_yield (YIELD_VALUE) and the LINE overlay -- may return 1:
-// settrace's or setprofile's Python function was pushed as a callback
-// frame (runtime/legacy/trace.c) and is now ts->frame. The eval loop runs it, and when it returns or raises,
-// continues the traced instruction past its event (eval.c).
+// wf_fire_py_yield (YIELD_VALUE) and the LINE overlay (wf_fire_line) --
+// may return 1: an express callback pushed a callback frame
+// (WF_NATIVE_FRAME: a client runs a Python function in the eval loop),
+// which is now ts->frame. The eval loop runs it, and when it returns or
+// raises, continues the traced instruction past its event (eval.c). The
+// events are WF_EVMASK_EXPRESS.
 
 // PY_START (oparg 0) or PY_RESUME (after a yield) at RESUME [pc]. May
 // return 1 (callback frame).
@@ -246,12 +185,9 @@ wf_fire_start(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
-    int ev = oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME;
-    if (t == WF_FIRE_TRACE_ONLY && ts->c_tracefunc == wf_ltrace_trampoline)
-        return wf_ltrace_frame_cb(ts, f, pc, ev, WF_NONE);
-    if (t == WF_FIRE_PROFILE_ONLY && ts->c_profilefunc == wf_lprof_trampoline)
-        return wf_lprof_frame_cb(ts, f, pc, ev, WF_NONE);
-    return wf_fire_frame_event(ts, f, pc, ev, t, WF_NONE);
+    return wf_fire_frame_event(ts, f, pc,
+                               oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME,
+                               t, WF_NONE);
 }
 
 // PY_RETURN with [retval] (rooted: still on the value stack). May return
@@ -263,10 +199,6 @@ wf_fire_py_return(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
-    if (t == WF_FIRE_TRACE_ONLY && ts->c_tracefunc == wf_ltrace_trampoline)
-        return wf_ltrace_frame_cb(ts, f, pc, WF_EV_PY_RETURN, retval);
-    if (t == WF_FIRE_PROFILE_ONLY && ts->c_profilefunc == wf_lprof_trampoline)
-        return wf_lprof_frame_cb(ts, f, pc, WF_EV_PY_RETURN, retval);
     return wf_fire_frame_event(ts, f, pc, WF_EV_PY_RETURN, t, retval);
 }
 
@@ -279,11 +211,7 @@ wf_fire_py_yield(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
     if (WF_LIKELY(t == 0))
         return 0;
-    if (t == WF_FIRE_TRACE_ONLY && ts->c_tracefunc == wf_ltrace_trampoline)
-        return wf_ltrace_frame_cb(ts, f, pc, WF_EV_PY_YIELD, value);
-    if (t == WF_FIRE_PROFILE_ONLY && ts->c_profilefunc == wf_lprof_trampoline)
-        return wf_lprof_frame_cb(ts, f, pc, WF_EV_PY_YIELD, value);
-    return wf_fire_deliver(ts, f, pc, WF_EV_PY_YIELD, t, &value, 1);
+    return wf_fire_frame_event(ts, f, pc, WF_EV_PY_YIELD, t, value);
 }
 
 // CALL of [callable] with first argument [arg0] (WF_NULL: none, passed as
@@ -425,19 +353,6 @@ wf_fire_take_prev(wf_frame *f, const wf_codeunit *pc)
         prev = wf_fire_index(f, f->mon_jump_from);
     f->mon_jump_to = NULL;
     return prev;
-}
-
-// Whether LINE at unit [idx] of [co] (data [d]) reports a new line, unit
-// [prev] having run before it (wf_fire_take_prev): wf_instr_line_fires
-// with its precomputed case inline.
-static inline bool
-wf_fire_line_due(const wf_code *co, const wf_instr_data *d, uint32_t idx,
-                 uint32_t prev)
-{
-    unsigned mode = d->lflags[idx] & WF_INSTR_LINE_MODE_MASK;
-    return prev != UINT32_MAX || mode == WF_INSTR_LINE_DEPENDS
-               ? wf_instr_line_fires(co, idx, prev)
-               : mode == WF_INSTR_LINE_ALWAYS;
 }
 
 // Whether the LINE overlay at any unit is silent on thread [ts]: no

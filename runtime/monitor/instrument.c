@@ -152,15 +152,6 @@ falls_through(uint8_t base)
     }
 }
 
-// Would LINE fire at unit [b] if unit [p] ran just before it? (CPython
-// 3.14's _Py_call_instrumentation_line: the lines differ, or [p] is
-// RESUME, which a line event must never hide.)
-static bool
-pred_fires(const wf_code *co, const wf_instr_data *d, uint32_t p, uint32_t b)
-{
-    return co->lines[p] != co->lines[b] || d->base[p] == WF_OP_RESUME;
-}
-
 // Fill d->lflags (see WF_INSTR_LINE_*): one pass over the fall-through
 // edges, one over the jumps, one over the handler entries. The predecessor
 // summary is kept in the mode bits while it is built: bit 0 "some
@@ -173,12 +164,12 @@ compute_line_flags(const wf_code *co, wf_instr_data *d)
     uint8_t *acc = d->lflags;
     for (uint32_t b = 1; b < n; b++) {
         if (falls_through(d->base[b - 1]))
-            acc[b] |= pred_fires(co, d, b - 1, b) ? FIRES : QUIET;
+            acc[b] |= wf_instr_pred_fires(co, d, b - 1, b) ? FIRES : QUIET;
     }
     for (uint32_t j = 0; j < n; j++) {
         uint32_t t;
         if (wf_op_jump_target(d->base[j], unit_oparg(co, j), j, &t) && t < n)
-            acc[t] |= pred_fires(co, d, j, t) ? FIRES : QUIET;
+            acc[t] |= wf_instr_pred_fires(co, d, j, t) ? FIRES : QUIET;
     }
     for (uint32_t k = 0; k < co->nexc; k++) {
         if (co->exctable[k].target < n)
@@ -553,19 +544,7 @@ bool
 wf_instr_line_fires(const wf_code *co, uint32_t index, uint32_t prev)
 {
     const wf_instr_data *d = wf_instr_data_of(co);
-    if (d == NULL || index >= d->ncode)
-        return false;
-    if (prev == UINT32_MAX) {
-        uint8_t mode = d->lflags[index] & WF_INSTR_LINE_MODE_MASK;
-        if (mode != WF_INSTR_LINE_DEPENDS)
-            return mode == WF_INSTR_LINE_ALWAYS;
-        if (index == 0)
-            return true;
-        prev = index - 1;  // no jump recorded: a fall-through
-    }
-    if (prev >= d->ncode)
-        return true;
-    return pred_fires(co, d, prev, index);
+    return d != NULL && wf_instr_line_fires_in(co, d, index, prev);
 }
 
 // ===== Validation =====

@@ -213,11 +213,42 @@ uint8_t wf_instr_original_opcode(const wf_code *co, uint32_t index,
 // Caller: any attached thread; plain reads (written only in pauses).
 uint8_t wf_instr_inner_opcode(const wf_code *co, uint32_t index);
 
-// Whether LINE fires at line start [index] of [co] given the instruction
-// [prev] that ran just before it in the frame (CPython 3.14: fire if their
-// lines differ or [prev] is RESUME); [prev] == UINT32_MAX means unknown,
-// and the unit's precomputed WF_INSTR_LINE_* mode decides (DEPENDS then
-// assumes a fall-through from index - 1). Pure; any attached thread.
+// Would LINE fire at unit [b] of [co] (data [d]) if unit [p] ran just
+// before it? (CPython 3.14's _Py_call_instrumentation_line: the lines
+// differ, or [p] is RESUME, which a line event must never hide.)
+static inline bool
+wf_instr_pred_fires(const wf_code *co, const wf_instr_data *d, uint32_t p,
+                    uint32_t b)
+{
+    return co->lines[p] != co->lines[b] || d->base[p] == WF_OP_RESUME;
+}
+
+// Whether LINE fires at line start [index] of [co] (data [d], not NULL)
+// given the instruction [prev] that ran just before it in the frame;
+// [prev] == UINT32_MAX means unknown, and the unit's precomputed
+// WF_INSTR_LINE_* mode decides (DEPENDS then assumes a fall-through from
+// index - 1). Pure; any attached thread. Inline: the LINE overlay's
+// delivery makes it with no call (fire.c wf_fire_line).
+static inline bool
+wf_instr_line_fires_in(const wf_code *co, const wf_instr_data *d,
+                       uint32_t index, uint32_t prev)
+{
+    if (index >= d->ncode)
+        return false;
+    if (prev == UINT32_MAX) {
+        uint8_t mode = d->lflags[index] & WF_INSTR_LINE_MODE_MASK;
+        if (mode != WF_INSTR_LINE_DEPENDS)
+            return mode == WF_INSTR_LINE_ALWAYS;
+        if (index == 0)
+            return true;
+        prev = index - 1;  // no jump recorded: a fall-through
+    }
+    if (prev >= d->ncode)
+        return true;
+    return wf_instr_pred_fires(co, d, prev, index);
+}
+
+// wf_instr_line_fires_in with [co]'s own data; false without any.
 bool wf_instr_line_fires(const wf_code *co, uint32_t index, uint32_t prev);
 
 // ===== Validation =====

@@ -8,6 +8,7 @@
 // that alters no bytecode returns without pausing. Argument checks and
 // messages are those of CPython 3.14's sys.monitoring (instrumentation.c).
 #include "monitor/monitor.h"
+#include "monitor/native.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -52,6 +53,9 @@ static uint8_t global_tools[WF_EV_UNGROUPED_COUNT];
 // W: atomic exchange, acq_rel (wf_mon_callback_swap), any attached thread.
 // R: acquire (wf_mon_callback); the collector in a pause.
 uint64_t wf_mon_callbacks_[WF_TOOL_COUNT][WF_EV__COUNT];
+
+// The express path's table: see monitor.h.
+uint64_t wf_mon_express_[WF_EV__COUNT][256];
 
 // Instrumentation version, bumped by every global change and every pause
 // that rewrites bytecode.
@@ -125,7 +129,21 @@ wf_mon_callback_swap(int tool, int event, wf_value func)
     if (tool < 0 || tool >= WF_TOOL_COUNT || event < 0 ||
         event >= WF_EV__COUNT)
         return WF_NULL;
-    return wf_atomic_exchange_acq_rel_u64(&wf_mon_callbacks_[tool][event], func);
+    wf_value old =
+        wf_atomic_exchange_acq_rel_u64(&wf_mon_callbacks_[tool][event], func);
+    // The express entry follows (monitor.h): re-read, store, check, until
+    // no other swap came in between.
+    uint64_t *cbp = &wf_mon_callbacks_[tool][event];
+    for (;;) {
+        wf_value cur = wf_atomic_load_seq_cst_u64(cbp);
+        uint64_t x = 0;
+        if (wf_native_is(cur) && wf_native_of(cur)->express != NULL)
+            x = (uint64_t)(uintptr_t)wf_native_of(cur);
+        wf_atomic_store_seq_cst_u64(&wf_mon_express_[event][1u << tool], x);
+        if (wf_atomic_load_seq_cst_u64(cbp) == cur)
+            break;
+    }
+    return old;
 }
 
 uint64_t

@@ -103,6 +103,30 @@ wf_mon_callback_at(int tool, int event)
     return wf_atomic_load_acquire_u64(&wf_mon_callbacks_[tool][event]);
 }
 
+// The express path's table (monitor/native.h, fire.h), indexed by event
+// and by a gated tools byte, so that the path needs no test of its own:
+// entry [ev][1 << tool] is the native callback registered for (tool, ev)
+// if it has an express form, else 0 (pointer words, as wf_mon_callbacks_);
+// entries of bytes with no bit or several bits stay 0. It follows wf_mon_callbacks_: W:
+// wf_mon_callback_swap, after its exchange, storing and re-checking until
+// the entry matches the callback it read (seq_cst), so that it ends
+// matching the last swap; until then a reader may still get the previous
+// callback's express form, as if the swap had not happened yet. Not a
+// root: a collection runs in a pause, and a swapping thread reaches no
+// safe point between the two stores, so every entry then matches its
+// callback. R: acquire, the express path.
+struct wf_native;
+extern uint64_t wf_mon_express_[WF_EV__COUNT][256];
+
+// The express form's callback of [event] for the gated tools byte
+// [tools], or NULL (above).
+static inline const struct wf_native *
+wf_mon_express_for(uint8_t tools, int event)
+{
+    return (const struct wf_native *)(uintptr_t)wf_atomic_load_acquire_u64(
+        &wf_mon_express_[event][tools]);
+}
+
 // Atomically replace the callback of ([tool], [event]) with [func]
 // (WF_NULL: none) and return the previous one (WF_NULL if none). No pause,
 // no lock: registration is an atomic pointer swap, the old callable is
@@ -118,7 +142,7 @@ wf_value wf_mon_callback_swap(int tool, int event, wf_value func);
 uint64_t wf_mon_version(void);
 
 // ===== C-level API (monitoring mutex held: the _locked forms) =====
-// Tool ids are 0-7 here (6/7 for the legacy bridges); the Python wrappers
+// Tool ids are 0-7 here (6/7 for sys.setprofile/settrace); the Python wrappers
 // reject 6 and 7 first. Tools below 6 must be in use (use_tool) for the
 // event-setting calls; 6 and 7 need not be, as in CPython.
 

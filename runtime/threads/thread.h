@@ -111,11 +111,10 @@ struct wf_thread {
     int32_t lslot_what;
     wf_frame *lslot_frame;
     // The Python-level trace (or profile) function running as a callback
-    // frame of the eval loop (runtime/legacy/trace.c "Callback frames"): [frame] is
+    // frame of the eval loop (runtime/legacy/cbframe.h): [frame] is
     // that frame (NULL: none; at most one, since events are not delivered
     // while it runs); the rest is what its return restores. W/R: owner.
-    // The resident callback frame (runtime/legacy/trace.c "Callback
-    // frames"): malloc'ed, [cb_frame_words] words, its header kept ready
+    // The resident callback frame (runtime/legacy/cbframe.h): malloc'ed, [cb_frame_words] words, its header kept ready
     // for the last trace function run in it. NULL until first needed.
     // W/R: owner; the collector visits its function (frame.c).
     wf_frame *cb_frame;
@@ -129,11 +128,7 @@ struct wf_thread {
         wf_value saved_exc;       // exception in flight set aside (rooted)
         size_t mark;              // roots to release to
         int32_t ev;               // PY_START/RESUME/RETURN/YIELD or LINE
-        // Where a result other than None goes: the frame object's f_trace
-        // (settrace), or [discard] (setprofile: ignored; also how
-        // cb_unwind tells the two apart).
-        wf_value *result_to;
-        wf_value discard;
+        int32_t tool;             // WF_TOOL_SYS_TRACE or _PROFILE
     } lcb;
 
     // ----- cold -----

@@ -24,7 +24,7 @@
 #include "objects/func.h"
 #include "objects/gen.h"
 #include "vm/frameobj.h"
-#include "legacy/legacy.h"
+#include "legacy/cbframe.h"
 #include "monitor/fire.h"
 #include "vm/opcode.h"
 
@@ -883,15 +883,12 @@ dispatch_opcode: __attribute__((unused));
             f->mon_jump_to = NULL;
             DISPATCH_OPCODE(wf_fire_original_opcode(f, THIS_PC, true));
         }
-        // LINE event for this line start: settrace's own lane inline
-        // (legacy/cbframe.h), else wf_fire_line_slow, which decides
-        // whether the line is new for this frame and delivers it; either
-        // consumes the recorded jump. A changed f->instr afterwards is a
-        // jump requested by a callback (fire.h, the legacy notes).
-        if (ts->c_tracefunc == wf_ltrace_trampoline)
-            FIRE_CB(wf_ltrace_line_cb(ts, f, THIS_PC));
-        else
-            FIRE_CB(wf_fire_line_slow(ts, f, THIS_PC));
+        // LINE event for this line start: wf_fire_line decides whether
+        // the line is new for this frame (consuming the recorded jump) and
+        // delivers it, maybe starting a callback frame. A changed f->instr
+        // afterwards is a jump requested by a callback (fire.h "What a
+        // callback may rely on").
+        FIRE_CB(wf_fire_line(ts, f, THIS_PC));
         if (WF_UNLIKELY(f->instr != next_pc)) {
             // A callback jumped (the legacy bridge's f_lineno): continue at
             // its target, which gets no LINE event of its own (CPython).
@@ -960,7 +957,7 @@ enter_callback:
     // It returned [retval]: finish its event, then continue the traced
     // instruction where the event left it (the code after each FIRE_CB).
 callback_returned: {
-    int ev = wf_ltrace_cb_return(ts, retval);
+    int ev = wf_cbf_return(ts, retval);
     const wf_codeunit *here = ts->lcb.pc;
     f = ts->frame;
     LOAD_FRAME();
@@ -1042,7 +1039,7 @@ exception_unwind: {
         if (entry == WF_FRAME_CALLBACK) {
             // A trace function run by the loop raised: the traced
             // instruction raises it (as a hook returning -1 would).
-            wf_ltrace_cb_unwind(ts);
+            wf_cbf_unwind(ts);
             f = ts->frame;
             LOAD_FRAME();
             next_pc = (const wf_codeunit *)ts->lcb.pc + 1;

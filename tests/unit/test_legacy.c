@@ -23,6 +23,7 @@
 #include "legacy/legacy.h"
 #include "legacy/lineno.h"
 #include "monitor/monitor.h"
+#include "monitor/native.h"
 #include "threads/thread.h"
 
 static weft_runtime *rt;
@@ -493,12 +494,13 @@ fire_with_exc(wf_thread *t, const wf_value *args, size_t nargs,
     wf_err_restore(t, kept);
     firing = true;
     t->in_callback++;
-    wf_value r = cb != WF_NULL ? ((wf_builtin *)wf_val_as_obj(cb))->fn(
-                                     t, call, n, WF_NULL)
-                               : WF_NULL;
+    // As the fire layer calls a native callback (monitor/native.h).
+    int rc = wf_native_is(cb) ? wf_native_of(cb)->fn(t, t->frame, NULL,
+                                                     wf_native_of(cb), call, n)
+                              : -1;
     t->in_callback--;
     firing = false;
-    bool same = r != WF_NULL && t->exc == exc;
+    bool same = rc >= 0 && t->exc == exc;
     wf_err_clear(t);
     wf_root_release(t, mark);
     return same ? WF_TRUE : WF_FALSE;
