@@ -191,10 +191,10 @@ union_locked(wf_thread *ts, const wf_lslot_spec *spec)
 {
     wf_interp *interp = ts->interp;
     bool any = false;
-    pthread_mutex_lock(&interp->threads_lock);
+    wf_mutex_lock(&interp->threads_lock);
     for (wf_thread *t = interp->threads; t != NULL && !any; t = t->next)
         any = slot_is_set(t, spec->tool);
-    pthread_mutex_unlock(&interp->threads_lock);
+    wf_mutex_unlock(&interp->threads_lock);
     return any ? spec->events : 0;
 }
 

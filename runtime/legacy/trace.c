@@ -672,7 +672,7 @@ wf_ltrace_line_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     // What the usual path must deliver (nothing consumed yet): other tools
     // here, another callback registered for tool 7's LINE, opcodes.
     if (WF_UNLIKELY(d == NULL ||
-                    (wf_atomic_load_relaxed_u8(&d->line_tools[idx].v) &
+                    (wf_atomic_load_relaxed_u8(&d->line_tools[idx]) &
                      ts->mon_tools) != WF_FIRE_TRACE_ONLY ||
                     !adapter_at(WF_TOOL_SYS_TRACE, WF_EV_LINE) ||
                     (fo != NULL && fo->trace_opcodes)))

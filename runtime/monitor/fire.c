@@ -401,7 +401,7 @@ wf_fire_line_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     if (WF_UNLIKELY(d == NULL))
         return 0;
     uint8_t t = wf_fire_gate(ts,
-                             wf_atomic_load_relaxed_u8(&d->line_tools[idx].v));
+                             wf_atomic_load_relaxed_u8(&d->line_tools[idx]));
     if (WF_LIKELY(t == 0))
         return 0;
     if (!wf_fire_line_due(co, d, idx, prev))

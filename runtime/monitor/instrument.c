@@ -92,13 +92,13 @@ event_needs_bytecode(int ev)
 static uint32_t
 unit_oparg(const wf_code *co, uint32_t i)
 {
-    return wf_cu_arg(wf_atomic_load_relaxed_u32(&co->code[i]));
+    return wf_cu_arg(wf_atomic_load_relaxed_u32_word(&co->code[i]));
 }
 
 static uint8_t
 unit_op(const wf_code *co, uint32_t i)
 {
-    return wf_cu_op(wf_atomic_load_relaxed_u32(&co->code[i]));
+    return wf_cu_op(wf_atomic_load_relaxed_u32_word(&co->code[i]));
 }
 
 // LINE may overlay unit [i]: a precomputed line start that is not RESUME
@@ -316,8 +316,8 @@ layers_for(const wf_code *co, const wf_instr_data *d, uint32_t i,
 {
     unit_layers L;
     uint8_t base = d->base[i];
-    uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i].v);
-    uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i].v);
+    uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i]);
+    uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i]);
     L.inner = base;
     if (wf_op_twin[base] != 0) {
         bool want = wf_op_event_class[base] == WF_OPEV_RERAISE
@@ -329,7 +329,7 @@ layers_for(const wf_code *co, const wf_instr_data *d, uint32_t i,
         if (!want && (d->lflags[i] & WF_INSTR_LINE_FEEDS) &&
             wf_op_jump_target(base, unit_oparg(co, i), i, &t) &&
             t < d->ncode &&
-            wf_atomic_load_relaxed_u8(&d->line_tools[t].v) != 0)
+            wf_atomic_load_relaxed_u8(&d->line_tools[t]) != 0)
             want = true;
         if (want)
             L.inner = wf_op_twin[base];
@@ -352,9 +352,9 @@ apply_unit(wf_code *co, wf_instr_data *d, uint32_t i, uint8_t reraise_tools)
     unit_layers L = layers_for(co, d, i, reraise_tools);
     d->under_line[i] = L.inner;
     d->under_instr[i] = L.under_instr;
-    wf_codeunit cu = wf_atomic_load_relaxed_u32(&co->code[i]);
+    wf_codeunit cu = wf_atomic_load_relaxed_u32_word(&co->code[i]);
     if (wf_cu_op(cu) != L.top)
-        wf_atomic_store_relaxed_u32(&co->code[i],
+        wf_atomic_store_relaxed_u32_word(&co->code[i],
                                     wf_cu_make(L.top, wf_cu_arg(cu)));
 }
 
@@ -379,7 +379,7 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
     for (uint32_t i = 0; i < d->ncode; i++) {
         uint8_t base = d->base[i];
         uint32_t arg = unit_oparg(co, i);
-        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i].v);
+        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i]);
         for (int lane = 0; lane < WF_INSTR_LANE_INSTRUCTION; lane++) {
             int ev = lane_event(base, arg, lane);
             if (ev < 0)
@@ -393,18 +393,18 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
             w = lane_put(w, WF_INSTR_LANE_INSTRUCTION,
                          (uint8_t)((b & ~removed[ev]) | added[ev]));
         }
-        wf_atomic_store_relaxed_u32(&d->tools[i].v, w);
+        wf_atomic_store_relaxed_u32(&d->tools[i], w);
         if (line_eligible(co, d, i)) {
-            uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i].v);
+            uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i]);
             lt = (uint8_t)((lt & ~removed[WF_EV_LINE]) | added[WF_EV_LINE]);
-            wf_atomic_store_relaxed_u8(&d->line_tools[i].v, lt);
+            wf_atomic_store_relaxed_u8(&d->line_tools[i], lt);
         }
     }
     // Second pass: a jump's bytes depend on its target's line tools.
     for (uint32_t i = 0; i < d->ncode; i++)
         apply_unit(co, d, i, active[WF_EV_RERAISE]);
     memcpy(d->active, active, sizeof d->active);
-    wf_atomic_store_relaxed_u64(&d->version, version);
+    wf_atomic_store_relaxed_u64_word(&d->version, version);
 }
 
 // ===== DISABLE and its batched restore =====
@@ -418,11 +418,11 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
 static void
 mark_pending(wf_instr_data *d)
 {
-    if (wf_atomic_exchange_acq_rel_u32(&d->pending, 1) == 0) {
-        void *head = wf_atomic_load_acquire_ptr(&pending_head);
+    if (wf_atomic_exchange_acq_rel_u32_word(&d->pending, 1) == 0) {
+        void *head = wf_atomic_load_acquire_ptr_word(&pending_head);
         do {
             d->pending_next = head;
-        } while (!wf_atomic_cas_acq_rel_ptr(&pending_head, &head, d));
+        } while (!wf_atomic_cas_acq_rel_ptr_word(&pending_head, &head, d));
     }
     wf_thread *ts = wf_thread_current();
     if (ts != NULL)
@@ -432,7 +432,7 @@ mark_pending(wf_instr_data *d)
 bool
 wf_instr_has_pending(void)
 {
-    return wf_atomic_load_acquire_ptr(&pending_head) != NULL;
+    return wf_atomic_load_acquire_ptr_word(&pending_head) != NULL;
 }
 
 void
@@ -445,7 +445,7 @@ wf_instr_disable(wf_code *co, uint32_t index, int tool, int event)
         return;
     uint8_t bit = (uint8_t)(1u << tool);
     if (event == WF_EV_LINE) {
-        uint8_t old = wf_atomic_and_relaxed_u8(&d->line_tools[index].v,
+        uint8_t old = wf_atomic_and_relaxed_u8(&d->line_tools[index],
                                                (uint8_t)~bit);
         if ((old & bit) != 0 && (old & ~bit) == 0)
             mark_pending(d);
@@ -455,7 +455,7 @@ wf_instr_disable(wf_code *co, uint32_t index, int tool, int event)
     if (lane == WF_INSTR_NO_LANE)
         return;
     uint32_t mask = (uint32_t)bit << (8 * lane);
-    uint32_t old = wf_atomic_and_relaxed_u32(&d->tools[index].v, ~mask);
+    uint32_t old = wf_atomic_and_relaxed_u32(&d->tools[index], ~mask);
     if ((old & mask) == 0)
         return;
     uint32_t now = old & ~mask;
@@ -469,14 +469,14 @@ wf_instr_disable(wf_code *co, uint32_t index, int tool, int event)
 void
 wf_instr_flush_pending(void)
 {
-    void *head = wf_atomic_load_acquire_ptr(&pending_head);
-    while (!wf_atomic_cas_acq_rel_ptr(&pending_head, &head, NULL))
+    void *head = wf_atomic_load_acquire_ptr_word(&pending_head);
+    while (!wf_atomic_cas_acq_rel_ptr_word(&pending_head, &head, NULL))
         ;
     wf_instr_data *d = head;
     while (d != NULL) {
         wf_instr_data *next = d->pending_next;
         d->pending_next = NULL;
-        wf_atomic_store_release_u32(&d->pending, 0);
+        wf_atomic_store_release_u32_word(&d->pending, 0);
         for (uint32_t i = 0; i < d->ncode; i++)
             apply_unit(d->code, d, i, d->active[WF_EV_RERAISE]);
         d = next;
@@ -512,13 +512,13 @@ wf_instr_tools_at(const wf_code *co, uint32_t index, int event)
         return 0;
     if (event == WF_EV_LINE) {
         return line_eligible(co, d, index)
-                   ? wf_atomic_load_relaxed_u8(&d->line_tools[index].v)
+                   ? wf_atomic_load_relaxed_u8(&d->line_tools[index])
                    : 0;
     }
     int lane = lane_of(d->base[index], unit_oparg(co, index), event);
     if (lane == WF_INSTR_NO_LANE)
         return 0;
-    return lane_get(wf_atomic_load_relaxed_u32(&d->tools[index].v), lane);
+    return lane_get(wf_atomic_load_relaxed_u32(&d->tools[index]), lane);
 }
 
 uint8_t
@@ -590,8 +590,8 @@ wf_instr_dump(const wf_code *co, FILE *out)
         return;
     }
     fprintf(out, "  version %llu, pending %u\n  active:",
-            (unsigned long long)wf_atomic_load_relaxed_u64(&d->version),
-            (unsigned)wf_atomic_load_relaxed_u32(&d->pending));
+            (unsigned long long)wf_atomic_load_relaxed_u64_word(&d->version),
+            (unsigned)wf_atomic_load_relaxed_u32_word(&d->pending));
     for (int e = 0; e < WF_EV_UNGROUPED_COUNT; e++) {
         if (d->active[e])
             fprintf(out, " %s=0x%02x", wf_ev_name(e), d->active[e]);
@@ -603,7 +603,7 @@ wf_instr_dump(const wf_code *co, FILE *out)
     }
     fprintf(out, "\n");
     for (uint32_t i = 0; i < d->ncode; i++) {
-        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i].v);
+        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i]);
         fprintf(out,
                 "  %4u line %4d%s %-32s base %-22s under_line %-22s "
                 "under_instr %-26s lanes %02x/%02x/%02x instr %02x "
@@ -613,7 +613,7 @@ wf_instr_dump(const wf_code *co, FILE *out)
                 op_name(d->base[i]), op_name(d->under_line[i]),
                 op_name(d->under_instr[i]), lane_get(w, 0), lane_get(w, 1),
                 lane_get(w, 2), lane_get(w, WF_INSTR_LANE_INSTRUCTION),
-                wf_atomic_load_relaxed_u8(&d->line_tools[i].v));
+                wf_atomic_load_relaxed_u8(&d->line_tools[i]));
     }
 }
 
@@ -646,13 +646,13 @@ wf_instr_check_code(const wf_code *co)
         if (event_needs_bytecode(e) && d->active[e] != want[e])
             check_failed(co, 0, "applied tools differ from global | local");
     }
-    bool pending = wf_atomic_load_relaxed_u32(&d->pending) != 0;
+    bool pending = wf_atomic_load_relaxed_u32_word(&d->pending) != 0;
     for (uint32_t i = 0; i < d->ncode; i++) {
         uint8_t base = d->base[i];
         uint8_t op = unit_op(co, i);
         uint32_t arg = unit_oparg(co, i);
-        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i].v);
-        uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i].v);
+        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i]);
+        uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i]);
         if (base >= WF_OP__BASE_COUNT)
             check_failed(co, i, "base opcode is instrumented");
         if (op >= WF_OP__COUNT)
@@ -735,7 +735,7 @@ wf_instr_on_code_freed(wf_code *co)
     wf_instr_data *d = wf_instr_data_of(co);
     if (d == NULL)
         return;
-    if (wf_atomic_load_relaxed_u32(&d->pending) != 0)
+    if (wf_atomic_load_relaxed_u32_word(&d->pending) != 0)
         pending_unlink(d);
     wf_atomic_store_relaxed_ptr(&co->monitoring, NULL);
     data_free(d);

@@ -112,7 +112,7 @@ static inline wf_instr_data *
 wf_instr_data_of(const wf_code *co)
 {
     return (wf_instr_data *)wf_atomic_load_acquire_ptr(
-        (void *const *)&co->monitoring);
+        &co->monitoring);
 }
 
 #if WEFT_MONITORING

@@ -32,7 +32,7 @@ wf_obj wf_mon_missing_obj = WF_OBJ_STATIC_INIT(&wf_object_type);
 // a pause (wf_stw_begin is a safe point), which the leaf-rank wf_lock
 // forbids. Its rank is WF_RANK_MONITOR (lock.h): taken before the thread
 // list lock and the pause, never after. Waiters detach (wf_mon_lock).
-static pthread_mutex_t mon_mutex = PTHREAD_MUTEX_INITIALIZER;
+static wf_mutex mon_mutex = WF_MUTEX_INIT(WF_RANK_MONITOR, "monitoring mutex");
 // The wf_thread holding mon_mutex, or NULL (for wf_mon_holds_lock).
 // W: the holder, relaxed. R: relaxed, any thread (exact for the holder).
 static void *mon_owner;
@@ -73,14 +73,15 @@ static size_t reg_count;
 void
 wf_mon_lock(wf_thread *ts)
 {
-    if (pthread_mutex_trylock(&mon_mutex) != 0) {
+    WF_RANK_CHECK(mon_mutex.rank, mon_mutex.name);
+    if (!wf_mutex_trylock(&mon_mutex)) {
         // The holder may be about to pause: wait detached so the pause
         // need not wait for us (invariant 4, no deadlock).
         wf_thread_detach(ts);
-        pthread_mutex_lock(&mon_mutex);
+        wf_mutex_lock(&mon_mutex);
         wf_thread_attach(ts);
     }
-    wf_atomic_store_relaxed_ptr(&mon_owner, ts);
+    wf_atomic_store_relaxed_ptr_word(&mon_owner, ts);
 }
 
 void
@@ -88,14 +89,14 @@ wf_mon_unlock(wf_thread *ts)
 {
     (void)ts;  // used by the debug assertion only
     WF_ASSERT_MON_HOLDS(ts);
-    wf_atomic_store_relaxed_ptr(&mon_owner, NULL);
-    pthread_mutex_unlock(&mon_mutex);
+    wf_atomic_store_relaxed_ptr_word(&mon_owner, NULL);
+    wf_mutex_unlock(&mon_mutex);
 }
 
 bool
 wf_mon_holds_lock(const wf_thread *ts)
 {
-    return wf_atomic_load_relaxed_ptr(&mon_owner) == (const void *)ts;
+    return wf_atomic_load_relaxed_ptr_word(&mon_owner) == (const void *)ts;
 }
 
 // ===== Event path =====
@@ -107,7 +108,7 @@ wf_mon_global_tools(int event)
         event = WF_EV_CALL;
     if (event < 0 || event >= WF_EV_UNGROUPED_COUNT)
         return 0;
-    return wf_atomic_load_relaxed_u8(&global_tools[event]);
+    return wf_atomic_load_relaxed_u8_word(&global_tools[event]);
 }
 
 wf_value
@@ -116,7 +117,7 @@ wf_mon_callback(int tool, int event)
     if (tool < 0 || tool >= WF_TOOL_COUNT || event < 0 ||
         event >= WF_EV__COUNT)
         return WF_NULL;
-    return wf_atomic_load_acquire_u64(&wf_mon_callbacks_[tool][event]);
+    return wf_atomic_load_acquire_u64_word(&wf_mon_callbacks_[tool][event]);
 }
 
 wf_value
@@ -125,13 +126,13 @@ wf_mon_callback_swap(int tool, int event, wf_value func)
     if (tool < 0 || tool >= WF_TOOL_COUNT || event < 0 ||
         event >= WF_EV__COUNT)
         return WF_NULL;
-    return wf_atomic_exchange_acq_rel_u64(&wf_mon_callbacks_[tool][event], func);
+    return wf_atomic_exchange_acq_rel_u64_word(&wf_mon_callbacks_[tool][event], func);
 }
 
 uint64_t
 wf_mon_version(void)
 {
-    return wf_atomic_load_relaxed_u64(&version);
+    return wf_atomic_load_relaxed_u64_word(&version);
 }
 
 void
@@ -141,7 +142,7 @@ wf_mon_visit_roots(wf_visit_fn visit, void *ctx)
         if (tool_names[t] != WF_NULL)
             visit(tool_names[t], ctx);
         for (int e = 0; e < WF_EV__COUNT; e++) {
-            wf_value cb = wf_atomic_load_relaxed_u64(&wf_mon_callbacks_[t][e]);
+            wf_value cb = wf_atomic_load_relaxed_u64_word(&wf_mon_callbacks_[t][e]);
             if (cb != WF_NULL)
                 visit(cb, ctx);
         }
@@ -302,7 +303,7 @@ static void
 commit(const mon_change *ch, bool bump)
 {
     for (int e = 0; e < WF_EV_UNGROUPED_COUNT; e++)
-        wf_atomic_store_relaxed_u8(&global_tools[e], ch->global[e]);
+        wf_atomic_store_relaxed_u8_word(&global_tools[e], ch->global[e]);
     if (ch->clear_tool >= 0) {
         for (size_t i = 0; i < reg_cap; i++) {
             wf_instr_data *d =
@@ -321,7 +322,7 @@ commit(const mon_change *ch, bool bump)
             memcpy(d->local, local, sizeof local);
     }
     if (bump)
-        wf_atomic_store_relaxed_u64(&version, version + 1);
+        wf_atomic_store_relaxed_u64_word(&version, version + 1);
 }
 
 // Apply [ch]: compute every registered code's new tool sets; allocate
@@ -385,7 +386,7 @@ apply_locked(wf_thread *ts, const mon_change *ch, bool bump)
     // Pass 2, world stopped: the registry is exactly the live codes.
     wf_instr_flush_pending();
     commit(ch, true);
-    uint64_t v = wf_atomic_load_relaxed_u64(&version);
+    uint64_t v = wf_atomic_load_relaxed_u64_word(&version);
     for (size_t i = 0; i < reg_cap; i++) {
         wf_code *co = reg_slots[i];
         if (co == NULL)
@@ -423,7 +424,7 @@ wf_mon_restore_disabled(wf_thread *ts)
     if (!wf_instr_has_pending())
         return 0;
     uint64_t now = mono_ns();
-    bool due = now - wf_atomic_load_relaxed_u64(&last_restore_ns) >=
+    bool due = now - wf_atomic_load_relaxed_u64_word(&last_restore_ns) >=
                WF_MON_RESTORE_INTERVAL_NS;
     // A safe point inside a monitoring call (the mutex held across a
     // callback) cannot take the mutex again: ask later.
@@ -432,7 +433,7 @@ wf_mon_restore_disabled(wf_thread *ts)
         // Re-checked under the mutex: another thread may have restored
         // while this one waited.
         if (wf_instr_has_pending() &&
-            mono_ns() - wf_atomic_load_relaxed_u64(&last_restore_ns) >=
+            mono_ns() - wf_atomic_load_relaxed_u64_word(&last_restore_ns) >=
                 WF_MON_RESTORE_INTERVAL_NS) {
             if (wf_stw_begin(ts, WF_STW_MONITOR) < 0) {
                 wf_mon_unlock(ts);
@@ -440,7 +441,7 @@ wf_mon_restore_disabled(wf_thread *ts)
             }
             wf_instr_flush_pending();
             wf_stw_end(ts);
-            wf_atomic_store_relaxed_u64(&last_restore_ns, mono_ns());
+            wf_atomic_store_relaxed_u64_word(&last_restore_ns, mono_ns());
         }
         wf_mon_unlock(ts);
     }

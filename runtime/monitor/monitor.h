@@ -100,7 +100,7 @@ extern uint64_t wf_mon_callbacks_[WF_TOOL_COUNT][WF_EV__COUNT];
 static inline wf_value
 wf_mon_callback_at(int tool, int event)
 {
-    return wf_atomic_load_acquire_u64(&wf_mon_callbacks_[tool][event]);
+    return wf_atomic_load_acquire_u64_word(&wf_mon_callbacks_[tool][event]);
 }
 
 // Atomically replace the callback of ([tool], [event]) with [func]

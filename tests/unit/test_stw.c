@@ -92,13 +92,13 @@ enum { NWORKERS = 4, NPAUSES = 300 };
 typedef struct worker {
     pthread_t thread;
     bool blocking;      // detach/attach around short waits
-    uint64_t progress;  // W: the worker (relaxed). R: the test
-    uint32_t attached;  // 1 while attached between waits (relaxed)
+    wf_atomic_u64 progress;  // W: the worker (relaxed). R: the test
+    wf_atomic_u32 attached;  // 1 while attached between waits (relaxed)
     wf_thread *ts;      // W: the worker before ready. R: the test
 } worker;
 
-static uint32_t stop_workers;  // W: test. R: workers (relaxed)
-static uint32_t nready;        // W: workers (acq_rel add). R: test
+static wf_atomic_u32 stop_workers;  // W: test. R: workers (relaxed)
+static wf_atomic_u32 nready;      // W: workers (acq_rel add). R: test
 
 static void *
 worker_main(void *arg)
@@ -190,7 +190,7 @@ test_stw_begin_parks_every_attached_thread(void **state)
 
 // A thread detached in a wait that wakes mid-pause stays out until the
 // pause ends.
-static uint32_t attach_phase;  // 0 waiting, 1 go attach, 2 attached
+static wf_atomic_u32 attach_phase;  // 0 waiting, 1 go attach, 2 attached
 
 static void *
 late_attacher(void *arg)
@@ -239,7 +239,7 @@ test_stw_detached_thread_waits_for_the_pause_to_end(void **state)
 
 // Several threads request pauses at once: they serialise, and a
 // requester waiting for the pause mutex is parked by the current pause.
-static uint32_t in_pause;  // W/R: pause holders (relaxed)
+static wf_atomic_u32 in_pause;  // W/R: pause holders (relaxed)
 
 static void *
 requester_main(void *arg)
