@@ -1,9 +1,32 @@
 // runtime/atomic.h -- the only place that talks to the hardware about
-// memory ordering (wf_atomic_*; STYLE 2.6, 8.2).
+// memory ordering (wf_atomic_*; STYLE 2.6, 8.1, 8.2).
 // Every operation names its ordering; there is no order-free load. Built on
-// the __atomic builtins so TSan sees every access. Operations exist both on
-// the one-member wf_atomic_* types (new shared fields, STYLE 8.1) and on
-// plain words of the lead's layouts (wf_thread.eval_breaker, wf_list.n ...).
+// the __atomic builtins so TSan sees every access.
+//
+// A shared field is declared with one of the one-member wf_atomic_* types
+// below, and the operations take only those types: a plain read or write of
+// such a field does not compile, and a plain field cannot be handed to an
+// atomic operation without being declared atomic. Code that owns the field
+// exclusively (an object under construction, the pause holder, a lock
+// holder re-reading its own write) may still spell `.v`, which is visible
+// in review.
+//
+// The "_word" operations (wf_atomic_load_acquire_u64_word ...) work on a
+// plain word. They exist for layouts where one word is written atomically
+// but read plainly on hot paths that the type system cannot tell apart:
+//   - array elements shared with plain readers: a list's items array, a
+//     dict table's slots and entries (read under the object's lock or by
+//     the lock-free readers in dict.c/list.c), a code object's code units
+//     (read plainly by the eval loop, rewritten by the monitor);
+//   - the lock-protected words of list and dict objects (wf_list.n/.items,
+//     wf_dict.table/.used/.version): their lock holders and hundreds of
+//     single-threaded paths read them plainly; only the lock-free readers
+//     and the publishing stores go through _word;
+//   - an instance's __dict__ slot (typeobj.c), a wf_value at a per-type
+//     offset inside the object, published once with a release store;
+//   - the stress harness's flag arrays (stress/).
+// New shared fields use the typed wrappers; add a _word caller only for a
+// reason of the same kind, and name it where the field is declared.
 #ifndef WF_RUNTIME_ATOMIC_H
 #define WF_RUNTIME_ATOMIC_H
 #ifndef WF_INTERNAL
@@ -15,94 +38,110 @@
 #include <stdint.h>
 
 // One-member wrappers: a plain read of one of these does not compile.
+typedef struct wf_atomic_bool { bool v; } wf_atomic_bool;
 typedef struct wf_atomic_u8 { uint8_t v; } wf_atomic_u8;
 typedef struct wf_atomic_u32 { uint32_t v; } wf_atomic_u32;
+typedef struct wf_atomic_i32 { int32_t v; } wf_atomic_i32;
 typedef struct wf_atomic_u64 { uint64_t v; } wf_atomic_u64;
+typedef struct wf_atomic_i64 { int64_t v; } wf_atomic_i64;
 typedef struct wf_atomic_size { size_t v; } wf_atomic_size;
 typedef struct wf_atomic_ptr { void *v; } wf_atomic_ptr;
 
-// WF_ATOMIC_DEFINE_(suffix, type): loads, stores, exchange, CAS and
-// fetch-ops on a plain [type] word. Expanded once per width below.
-#define WF_ATOMIC_DEFINE_(sfx, T)                                           \
-    static inline T wf_atomic_load_relaxed_##sfx(const T *p)                \
-    { return __atomic_load_n(p, __ATOMIC_RELAXED); }                        \
-    static inline T wf_atomic_load_acquire_##sfx(const T *p)                \
-    { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }                        \
-    static inline T wf_atomic_load_seq_cst_##sfx(const T *p)                \
-    { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }                        \
-    static inline void wf_atomic_store_relaxed_##sfx(T *p, T v)             \
-    { __atomic_store_n(p, v, __ATOMIC_RELAXED); }                           \
-    static inline void wf_atomic_store_release_##sfx(T *p, T v)             \
-    { __atomic_store_n(p, v, __ATOMIC_RELEASE); }                           \
-    static inline void wf_atomic_store_seq_cst_##sfx(T *p, T v)             \
-    { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }                           \
-    static inline T wf_atomic_exchange_acq_rel_##sfx(T *p, T v)             \
-    { return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL); }                 \
-    static inline bool wf_atomic_cas_acquire_##sfx(T *p, T *expected, T v)  \
+// Static initialiser of any wrapper: `static wf_atomic_u32 x = WF_ATOMIC_INIT(0);`
+#define WF_ATOMIC_INIT(x) { (x) }
+
+// How an operation reaches its word: through the wrapper's member, or the
+// plain word itself (_word).
+#define WF_ATOMIC_AT_TYPED_(p) (&(p)->v)
+#define WF_ATOMIC_AT_WORD_(p) (p)
+
+// WF_ATOMIC_BASIC_(name, P, T, AT): loads, stores, exchange and CAS on the
+// [T] word reached by AT(p) from a [P *p]. CAS: on failure *expected gets
+// the current value.
+#define WF_ATOMIC_BASIC_(n, P, T, AT)                                       \
+    static inline T wf_atomic_load_relaxed_##n(const P *p)                  \
+    { return __atomic_load_n(AT(p), __ATOMIC_RELAXED); }                    \
+    static inline T wf_atomic_load_acquire_##n(const P *p)                  \
+    { return __atomic_load_n(AT(p), __ATOMIC_ACQUIRE); }                    \
+    static inline T wf_atomic_load_seq_cst_##n(const P *p)                  \
+    { return __atomic_load_n(AT(p), __ATOMIC_SEQ_CST); }                    \
+    static inline void wf_atomic_store_relaxed_##n(P *p, T v)               \
+    { __atomic_store_n(AT(p), v, __ATOMIC_RELAXED); }                       \
+    static inline void wf_atomic_store_release_##n(P *p, T v)               \
+    { __atomic_store_n(AT(p), v, __ATOMIC_RELEASE); }                       \
+    static inline void wf_atomic_store_seq_cst_##n(P *p, T v)               \
+    { __atomic_store_n(AT(p), v, __ATOMIC_SEQ_CST); }                       \
+    static inline T wf_atomic_exchange_acq_rel_##n(P *p, T v)               \
+    { return __atomic_exchange_n(AT(p), v, __ATOMIC_ACQ_REL); }             \
+    static inline bool wf_atomic_cas_acquire_##n(P *p, T *expected, T v)    \
     {                                                                       \
-        return __atomic_compare_exchange_n(p, expected, v, false,           \
+        return __atomic_compare_exchange_n(AT(p), expected, v, false,       \
                                            __ATOMIC_ACQUIRE,                \
                                            __ATOMIC_RELAXED);               \
     }                                                                       \
-    static inline bool wf_atomic_cas_acq_rel_##sfx(T *p, T *expected, T v)  \
+    static inline bool wf_atomic_cas_acq_rel_##n(P *p, T *expected, T v)    \
     {                                                                       \
-        return __atomic_compare_exchange_n(p, expected, v, false,           \
+        return __atomic_compare_exchange_n(AT(p), expected, v, false,       \
                                            __ATOMIC_ACQ_REL,                \
                                            __ATOMIC_ACQUIRE);               \
     }                                                                       \
-    static inline T wf_atomic_add_relaxed_##sfx(T *p, T v)                  \
-    { return __atomic_add_fetch(p, v, __ATOMIC_RELAXED); }                  \
-    static inline T wf_atomic_add_acq_rel_##sfx(T *p, T v)                  \
-    { return __atomic_add_fetch(p, v, __ATOMIC_ACQ_REL); }                  \
-    static inline T wf_atomic_sub_acq_rel_##sfx(T *p, T v)                  \
-    { return __atomic_sub_fetch(p, v, __ATOMIC_ACQ_REL); }                  \
-    static inline T wf_atomic_or_relaxed_##sfx(T *p, T v)                   \
-    { return __atomic_fetch_or(p, v, __ATOMIC_RELAXED); }                   \
-    static inline T wf_atomic_or_release_##sfx(T *p, T v)                   \
-    { return __atomic_fetch_or(p, v, __ATOMIC_RELEASE); }                   \
-    static inline T wf_atomic_and_relaxed_##sfx(T *p, T v)                  \
-    { return __atomic_fetch_and(p, v, __ATOMIC_RELAXED); }                  \
-    static inline T wf_atomic_and_release_##sfx(T *p, T v)                  \
-    { return __atomic_fetch_and(p, v, __ATOMIC_RELEASE); }
+    static inline bool wf_atomic_cas_seq_cst_##n(P *p, T *expected, T v)    \
+    {                                                                       \
+        return __atomic_compare_exchange_n(AT(p), expected, v, false,       \
+                                           __ATOMIC_SEQ_CST,                \
+                                           __ATOMIC_ACQUIRE);               \
+    }
 
-WF_ATOMIC_DEFINE_(u8, uint8_t)
-WF_ATOMIC_DEFINE_(u32, uint32_t)
-WF_ATOMIC_DEFINE_(u64, uint64_t)
-WF_ATOMIC_DEFINE_(i64, int64_t)
-WF_ATOMIC_DEFINE_(size, size_t)
-#undef WF_ATOMIC_DEFINE_
+// WF_ATOMIC_ARITH_(name, P, T, AT): read-modify-writes of integer words.
+// add/sub return the NEW value; or/and return the OLD value.
+#define WF_ATOMIC_ARITH_(n, P, T, AT)                                       \
+    static inline T wf_atomic_add_relaxed_##n(P *p, T v)                    \
+    { return __atomic_add_fetch(AT(p), v, __ATOMIC_RELAXED); }              \
+    static inline T wf_atomic_add_acq_rel_##n(P *p, T v)                    \
+    { return __atomic_add_fetch(AT(p), v, __ATOMIC_ACQ_REL); }              \
+    static inline T wf_atomic_sub_acq_rel_##n(P *p, T v)                    \
+    { return __atomic_sub_fetch(AT(p), v, __ATOMIC_ACQ_REL); }              \
+    static inline T wf_atomic_or_relaxed_##n(P *p, T v)                     \
+    { return __atomic_fetch_or(AT(p), v, __ATOMIC_RELAXED); }               \
+    static inline T wf_atomic_or_release_##n(P *p, T v)                     \
+    { return __atomic_fetch_or(AT(p), v, __ATOMIC_RELEASE); }               \
+    static inline T wf_atomic_or_seq_cst_##n(P *p, T v)                     \
+    { return __atomic_fetch_or(AT(p), v, __ATOMIC_SEQ_CST); }               \
+    static inline T wf_atomic_and_relaxed_##n(P *p, T v)                    \
+    { return __atomic_fetch_and(AT(p), v, __ATOMIC_RELAXED); }              \
+    static inline T wf_atomic_and_release_##n(P *p, T v)                    \
+    { return __atomic_fetch_and(AT(p), v, __ATOMIC_RELEASE); }
 
-// Pointers (no arithmetic fetch-ops).
-static inline void *
-wf_atomic_load_relaxed_ptr(void *const *p)
-{
-    return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
+#define WF_ATOMIC_INT_(n, P, T, AT)                                         \
+    WF_ATOMIC_BASIC_(n, P, T, AT)                                           \
+    WF_ATOMIC_ARITH_(n, P, T, AT)
 
-static inline void *
-wf_atomic_load_acquire_ptr(void *const *p)
-{
-    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
+// ===== Typed operations (the normal case) =====
 
-static inline void
-wf_atomic_store_relaxed_ptr(void **p, void *v)
-{
-    __atomic_store_n(p, v, __ATOMIC_RELAXED);
-}
+WF_ATOMIC_BASIC_(bool, wf_atomic_bool, bool, WF_ATOMIC_AT_TYPED_)
+WF_ATOMIC_INT_(u8, wf_atomic_u8, uint8_t, WF_ATOMIC_AT_TYPED_)
+WF_ATOMIC_INT_(u32, wf_atomic_u32, uint32_t, WF_ATOMIC_AT_TYPED_)
+WF_ATOMIC_INT_(i32, wf_atomic_i32, int32_t, WF_ATOMIC_AT_TYPED_)
+WF_ATOMIC_INT_(u64, wf_atomic_u64, uint64_t, WF_ATOMIC_AT_TYPED_)
+WF_ATOMIC_INT_(i64, wf_atomic_i64, int64_t, WF_ATOMIC_AT_TYPED_)
+WF_ATOMIC_INT_(size, wf_atomic_size, size_t, WF_ATOMIC_AT_TYPED_)
+WF_ATOMIC_BASIC_(ptr, wf_atomic_ptr, void *, WF_ATOMIC_AT_TYPED_)
 
-static inline void
-wf_atomic_store_release_ptr(void **p, void *v)
-{
-    __atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
+// ===== Plain-word operations (the documented exceptions above) =====
 
-static inline bool
-wf_atomic_cas_acq_rel_ptr(void **p, void **expected, void *v)
-{
-    return __atomic_compare_exchange_n(p, expected, v, false,
-                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
+WF_ATOMIC_INT_(u8_word, uint8_t, uint8_t, WF_ATOMIC_AT_WORD_)
+WF_ATOMIC_INT_(u32_word, uint32_t, uint32_t, WF_ATOMIC_AT_WORD_)
+WF_ATOMIC_INT_(u64_word, uint64_t, uint64_t, WF_ATOMIC_AT_WORD_)
+WF_ATOMIC_INT_(i64_word, int64_t, int64_t, WF_ATOMIC_AT_WORD_)
+WF_ATOMIC_INT_(size_word, size_t, size_t, WF_ATOMIC_AT_WORD_)
+typedef void *wf_atomic_word_ptr_;  // so `const P *` reads void *const *
+WF_ATOMIC_BASIC_(ptr_word, wf_atomic_word_ptr_, void *, WF_ATOMIC_AT_WORD_)
+
+#undef WF_ATOMIC_INT_
+#undef WF_ATOMIC_ARITH_
+#undef WF_ATOMIC_BASIC_
+#undef WF_ATOMIC_AT_WORD_
+#undef WF_ATOMIC_AT_TYPED_
 
 // Fences by intent (STYLE 8.3): every caller names the access it pairs
 // with in a comment.

@@ -41,12 +41,29 @@
 #  define WF_LIKELY(x) __builtin_expect(!!(x), 1)
 #  define WF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #  define WF_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#  define WF_NORETURN __attribute__((noreturn))
+#  define WF_COLD __attribute__((cold))
 #else
 #  define WF_MUST_CHECK
 #  define WF_NOINLINE
 #  define WF_LIKELY(x) (x)
 #  define WF_UNLIKELY(x) (x)
 #  define WF_PRINTF(a, b)
+#  define WF_NORETURN
+#  define WF_COLD
+#endif
+
+// WF_CHECKS: 1 in builds that check contracts (WF_ASSERT, lock ranks,
+// WF_ASSERT_WORLD_STOPPED; runtime/check.h): the testing core
+// (WF_TESTING) and builds without NDEBUG (CMake's Debug: the sanitizer
+// builds). 0 in release builds (RelWithDebInfo, the default), which carry
+// none of it.
+#ifndef WF_CHECKS
+#  if defined(WF_TESTING) || !defined(NDEBUG)
+#    define WF_CHECKS 1
+#  else
+#    define WF_CHECKS 0
+#  endif
 #endif
 
 #endif

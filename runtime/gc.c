@@ -176,7 +176,7 @@ mark_thread(wf_thread *t, mark_state *ms)
         wf_gc_visit(ei->exc, ms);
     wf_gc_visit(t->c_traceobj, ms);
     wf_gc_visit(t->c_profileobj, ms);
-    wf_gc_visit(t->pyobj, ms);
+    wf_gc_visit(wf_atomic_load_relaxed_u64(&t->pyobj), ms);
 }
 
 // Free the unmarked objects of the list starting at *[head]; clear the
@@ -187,6 +187,7 @@ mark_thread(wf_thread *t, mark_state *ms)
 static void
 sweep_list(wf_obj **head, size_t *live, size_t *freed, wf_thread *owner)
 {
+    WF_ASSERT_WORLD_STOPPED();  // every thread's list, every header
     wf_obj **link = head;
     while (*link != NULL) {
         wf_obj *o = *link;
@@ -229,6 +230,7 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
         wf_stw_end(ts);  // another thread collected first
         return 0;
     }
+    WF_ASSERT_WORLD_STOPPED();  // marks, lists, orphans, threshold below
     mark_state ms = {0};
     wf_instr_flush_pending();  // DISABLE's batched opcode restore
 

@@ -119,7 +119,7 @@ pauser_main(void *arg)
         wf_stress_fail(p->cfg, 0, __FILE__, __LINE__, "no thread state");
     uint64_t rng = p->cfg->seed * 2654435761u + 1;
     long i = 0;
-    while (!wf_atomic_load_relaxed_u32(&p->stop)) {
+    while (!wf_atomic_load_relaxed_u32_word(&p->stop)) {
         i++;
         if (p->gc_every > 0 && i % p->gc_every == 0) {
             STRESS_CHECK(p->cfg, i, wf_gc_collect(ts) == 0,
@@ -160,7 +160,7 @@ wf_stress_pauser_start(const wf_stress_cfg *cfg, int gc_every)
 long
 wf_stress_pauser_stop(wf_stress_pauser *p)
 {
-    wf_atomic_store_relaxed_u32(&p->stop, 1);
+    wf_atomic_store_relaxed_u32_word(&p->stop, 1);
     pthread_join(p->thread, NULL);
     long n = p->pauses;
     free(p);
@@ -180,7 +180,7 @@ bi_stress_go(wf_thread *ts, const wf_value *args, size_t nargs,
     (void)args;
     (void)nargs;
     (void)kwnames;
-    wf_atomic_store_release_u32(&controller_go, 1);
+    wf_atomic_store_release_u32_word(&controller_go, 1);
     return WF_NONE;
 }
 
@@ -212,11 +212,11 @@ controller_main(void *arg)
     uint64_t rng = c->cfg->seed * 0x9E3779B97F4A7C15ULL + 7;
     if (rng == 0)
         rng = 1;
-    while (!wf_atomic_load_acquire_u32(&controller_go) &&
-           !wf_atomic_load_relaxed_u32(&c->stop))
+    while (!wf_atomic_load_acquire_u32_word(&controller_go) &&
+           !wf_atomic_load_relaxed_u32_word(&c->stop))
         nap(ts, 1000000);
     bool started = false;
-    while (!wf_atomic_load_relaxed_u32(&c->stop)) {
+    while (!wf_atomic_load_relaxed_u32_word(&c->stop)) {
         started = true;
         c->steps++;
         c->hooks->step(c->cfg, ts, &rng, c->steps);
@@ -309,7 +309,7 @@ wf_stress_run_script_hooks(const wf_stress_cfg *cfg, const char *src,
     long npauser = wf_stress_pauser_stop(p);
     long nsteps = 0;
     if (ctl != NULL) {
-        wf_atomic_store_relaxed_u32(&ctl->stop, 1);
+        wf_atomic_store_relaxed_u32_word(&ctl->stop, 1);
         pthread_join(ctl->thread, NULL);
         nsteps = ctl->steps;
         free(ctl);

@@ -83,9 +83,9 @@ watchdog_main(void *arg)
             cfg->invariant);
     // Racy on purpose: the world is stuck. Reads are atomic where the
     // fields are shared; the list itself may be changing (rarely).
-    for (wf_thread *t = wf_atomic_load_relaxed_ptr(
+    for (wf_thread *t = wf_atomic_load_relaxed_ptr_word(
              (void *const *)&wf_the_interp.threads);
-         t != NULL; t = wf_atomic_load_relaxed_ptr((void *const *)&t->next))
+         t != NULL; t = wf_atomic_load_relaxed_ptr_word((void *const *)&t->next))
         fprintf(stderr, "    thread %llu: state %u breaker 0x%x\n",
                 (unsigned long long)t->ident,
                 wf_atomic_load_relaxed_u32(&t->state),

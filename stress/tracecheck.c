@@ -190,7 +190,7 @@ flag_event(int ev)
 static int
 find_code(const char *name, int32_t first)
 {
-    uint32_t n = wf_atomic_load_acquire_u32(&ncodes);
+    uint32_t n = wf_atomic_load_acquire_u32_word(&ncodes);
     for (uint32_t i = 0; i < n; i++)
         if (codes[i].first == first && strcmp(codes[i].cname, name) == 0)
             return (int)i;
@@ -245,24 +245,24 @@ mon_cb(void *data, const weft_mon_event *ev)
                  "callback of (tool %d, event %d) called for (tool %d, "
                  "event %d)",
                  r->tool, r->event, ev->tool, ev->event);
-    STRESS_CHECK(mcfg, 0, !wf_atomic_load_acquire_u32(&r->dead),
+    STRESS_CHECK(mcfg, 0, !wf_atomic_load_acquire_u32_word(&r->dead),
                  "callback of (tool %d, event %d) called after it was "
                  "replaced (or its tool freed) and a pause had passed",
                  r->tool, r->event);
-    uint64_t e = wf_atomic_load_acquire_u64(&epoch);
-    uint64_t g = wf_atomic_load_acquire_u64(&rgen);
+    uint64_t e = wf_atomic_load_acquire_u64_word(&epoch);
+    uint64_t g = wf_atomic_load_acquire_u64_word(&rgen);
     int fi = find_code(ev->code_name, ev->firstlineno);
     check_shape(ev, fi);
     int fe = flag_event(ev->event);
-    bool on = wf_atomic_load_acquire_u32(&gflag[ev->tool][fe]) != 0 ||
+    bool on = wf_atomic_load_acquire_u32_word(&gflag[ev->tool][fe]) != 0 ||
               (fi >= 0 && fe < MON_LOCAL &&
-               wf_atomic_load_acquire_u32(&lflag[ev->tool][fi][fe]) != 0);
+               wf_atomic_load_acquire_u32_word(&lflag[ev->tool][fi][fe]) != 0);
     STRESS_CHECK(mcfg, 0, on,
                  "event %d delivered to tool %d in %s line %d after the "
                  "call that turned it off returned",
                  ev->event, ev->tool, ev->code_name, ev->line);
     if (++mtl.events == 1024) {
-        wf_atomic_add_relaxed_u64(&n_events, mtl.events);
+        wf_atomic_add_relaxed_u64_word(&n_events, mtl.events);
         mtl.events = 0;
     }
     if (mopts.disable_per_256 == 0 || ev->event >= MON_LOCAL || fi < 0)
@@ -271,7 +271,7 @@ mon_cb(void *data, const weft_mon_event *ev)
     if (ev->offset >= 0 && ev->offset / 2 < MON_UNITS)
         slot = &disabled_at[ev->tool][fi][ev->event][ev->offset / 2];
     if (slot != NULL) {
-        uint64_t d = wf_atomic_load_acquire_u64(slot);
+        uint64_t d = wf_atomic_load_acquire_u64_word(slot);
         uint64_t dg = d >> 32, de = d & 0xFFFFFFFFu;
         STRESS_CHECK(mcfg, 0,
                      d == 0 || (g & 1) || dg != g || e < de + 2,
@@ -284,11 +284,11 @@ mon_cb(void *data, const weft_mon_event *ev)
         return 0;
     if (slot != NULL && !(g & 1)) {
         uint64_t mine = (g << 32) | (e & 0xFFFFFFFFu);
-        uint64_t old = wf_atomic_load_relaxed_u64(slot);
-        while (old < mine && !wf_atomic_cas_acq_rel_u64(slot, &old, mine))
+        uint64_t old = wf_atomic_load_relaxed_u64_word(slot);
+        while (old < mine && !wf_atomic_cas_acq_rel_u64_word(slot, &old, mine))
             ;
     }
-    wf_atomic_add_relaxed_u64(&n_disables, 1);
+    wf_atomic_add_relaxed_u64_word(&n_disables, 1);
     return WEFT_MON_DISABLE;
 }
 
@@ -311,9 +311,9 @@ count_cb(void *data, const weft_mon_event *ev)
             mtl.hist[ev->line]++;
         return 0;
     }
-    if (!wf_atomic_load_acquire_u32(&calibrated)) {
+    if (!wf_atomic_load_acquire_u32_word(&calibrated)) {
         memcpy(calib, mtl.hist, sizeof calib);
-        wf_atomic_store_release_u32(&calibrated, 1);
+        wf_atomic_store_release_u32_word(&calibrated, 1);
     } else {
         for (int l = 0; l < MON_MAXLINE; l++)
             STRESS_CHECK(mcfg, 0, mtl.hist[l] == calib[l],
@@ -321,7 +321,7 @@ count_cb(void *data, const weft_mon_event *ev)
                          "round where a quiet round sees %u (tool %d kept "
                          "LINE on throughout)",
                          mtl.hist[l], l, calib[l], MON_COUNT_TOOL);
-        wf_atomic_add_relaxed_u64(&n_rounds, 1);
+        wf_atomic_add_relaxed_u64_word(&n_rounds, 1);
     }
     memset(mtl.hist, 0, sizeof mtl.hist);
     return 0;
@@ -333,7 +333,7 @@ static wf_value
 bi_ready(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
 {
     (void)kwnames;
-    if (nargs > MON_CODES || wf_atomic_load_relaxed_u32(&ncodes) != 0)
+    if (nargs > MON_CODES || wf_atomic_load_relaxed_u32_word(&ncodes) != 0)
         return wf_err_format(ts, &wf_exc_RuntimeError, "_stress_ready: bad "
                                                         "call");
     for (size_t i = 0; i < nargs; i++) {
@@ -351,7 +351,7 @@ bi_ready(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
             if (co->lines[u] > c->last)
                 c->last = co->lines[u];
     }
-    wf_atomic_store_release_u32(&ncodes, (uint32_t)nargs);
+    wf_atomic_store_release_u32_word(&ncodes, (uint32_t)nargs);
     return WF_NONE;
 }
 
@@ -377,7 +377,7 @@ install(const wf_stress_cfg *cfg, int tool, int ev, int which)
     mon_reg *r = which >= 0 ? &regs[tool][ev][which] : NULL;
     if (r != NULL) {
         r->retire = false;
-        wf_atomic_store_release_u32(&r->dead, 0);
+        wf_atomic_store_release_u32_word(&r->dead, 0);
     }
     weft_status st = weft_monitor_set_callback(runtime(cfg), tool, ev,
                                                r != NULL ? mon_cb : NULL, r);
@@ -461,7 +461,7 @@ random_events(uint64_t *rng, int count)
 static void
 bump(uint64_t *ctr)
 {
-    wf_atomic_add_acq_rel_u64(ctr, 1);
+    wf_atomic_add_acq_rel_u64_word(ctr, 1);
 }
 
 // set_events([tool], [set]) with the flag protocol.
@@ -472,7 +472,7 @@ apply_global(const wf_stress_cfg *cfg, long iter, int tool, uint32_t set)
     uint32_t added = set & ~old, removed = old & ~set;
     for (int ev = 0; ev < MON_EVENTS; ev++)
         if (added & WEFT_MON_EVENT_BIT(ev))
-            wf_atomic_store_release_u32(&gflag[tool][ev], 1);
+            wf_atomic_store_release_u32_word(&gflag[tool][ev], 1);
     if (added)
         bump(&rgen);
     weft_status st = weft_monitor_set_events(runtime(cfg), tool, set);
@@ -483,7 +483,7 @@ apply_global(const wf_stress_cfg *cfg, long iter, int tool, uint32_t set)
     gcur[tool] = set;
     for (int ev = 0; ev < MON_EVENTS; ev++)
         if (removed & WEFT_MON_EVENT_BIT(ev))
-            wf_atomic_store_release_u32(&gflag[tool][ev], 0);
+            wf_atomic_store_release_u32_word(&gflag[tool][ev], 0);
 }
 
 // set_local_events([tool], code [fi], [set]) with the flag protocol.
@@ -495,7 +495,7 @@ apply_local(const wf_stress_cfg *cfg, wf_thread *ts, long iter, int tool,
     uint32_t added = set & ~old, removed = old & ~set;
     for (int ev = 0; ev < MON_LOCAL; ev++)
         if (added & WEFT_MON_EVENT_BIT(ev))
-            wf_atomic_store_release_u32(&lflag[tool][fi][ev], 1);
+            wf_atomic_store_release_u32_word(&lflag[tool][fi][ev], 1);
     if (added)
         bump(&rgen);
     size_t mark = wf_root_mark(ts);
@@ -515,7 +515,7 @@ apply_local(const wf_stress_cfg *cfg, wf_thread *ts, long iter, int tool,
     lcur[tool][fi] = set;
     for (int ev = 0; ev < MON_LOCAL; ev++)
         if (removed & WEFT_MON_EVENT_BIT(ev))
-            wf_atomic_store_release_u32(&lflag[tool][fi][ev], 0);
+            wf_atomic_store_release_u32_word(&lflag[tool][fi][ev], 0);
 }
 
 // A bare pause: every delivery that began before it has ended after it.
@@ -530,7 +530,7 @@ barrier(const wf_stress_cfg *cfg, wf_thread *ts, long iter)
             for (int k = 0; k < 2; k++)
                 if (regs[t][ev][k].retire) {
                     regs[t][ev][k].retire = false;
-                    wf_atomic_store_release_u32(&regs[t][ev][k].dead, 1);
+                    wf_atomic_store_release_u32_word(&regs[t][ev][k].dead, 1);
                 }
     bump(&epoch);
 }
@@ -546,17 +546,17 @@ refree_tool(const wf_stress_cfg *cfg, wf_thread *ts, long iter, int tool)
                  weft_status_name(st));
     gcur[tool] = 0;
     for (int ev = 0; ev < MON_EVENTS; ev++)
-        wf_atomic_store_release_u32(&gflag[tool][ev], 0);
+        wf_atomic_store_release_u32_word(&gflag[tool][ev], 0);
     for (int fi = 0; fi < MON_CODES; fi++) {
         lcur[tool][fi] = 0;
         for (int ev = 0; ev < MON_LOCAL; ev++)
-            wf_atomic_store_release_u32(&lflag[tool][fi][ev], 0);
+            wf_atomic_store_release_u32_word(&lflag[tool][fi][ev], 0);
     }
     // The callbacks went with the tool: none may be called from now on.
     for (int ev = 0; ev < MON_EVENTS; ev++)
         for (int k = 0; k < 2; k++) {
             regs[tool][ev][k].retire = false;
-            wf_atomic_store_release_u32(&regs[tool][ev][k].dead, 1);
+            wf_atomic_store_release_u32_word(&regs[tool][ev][k].dead, 1);
         }
     claim_tool(cfg, tool);
 }
@@ -572,7 +572,7 @@ wf_stress_mon_step(const wf_stress_cfg *cfg, wf_thread *ts, uint64_t *rng,
         return;
     unsigned pick = (unsigned)(wf_stress_rand(rng) % total);
     int tool = (int)(wf_stress_rand(rng) % (uint64_t)o->ntools);
-    uint32_t n = wf_atomic_load_acquire_u32(&ncodes);
+    uint32_t n = wf_atomic_load_acquire_u32_word(&ncodes);
     if (pick < o->w_global) {
         uint32_t set = random_events(rng, WF_EV_UNGROUPED_COUNT);
         uint64_t r = wf_stress_rand(rng);
@@ -631,18 +631,18 @@ wf_stress_mon_report(const wf_stress_cfg *cfg, wf_thread *ts)
 {
     (void)ts;
     if (mopts.count_lines)
-        STRESS_CHECK(cfg, 0, wf_atomic_load_acquire_u32(&calibrated),
+        STRESS_CHECK(cfg, 0, wf_atomic_load_acquire_u32_word(&calibrated),
                      "the calibration round was not counted");
     printf("stress %s: %llu events checked (callbacks' last partial "
            "batches not counted)",
            cfg->name,
-           (unsigned long long)wf_atomic_load_relaxed_u64(&n_events));
+           (unsigned long long)wf_atomic_load_relaxed_u64_word(&n_events));
     if (mopts.disable_per_256 > 0)
         printf(", %llu DISABLE answers",
-               (unsigned long long)wf_atomic_load_relaxed_u64(&n_disables));
+               (unsigned long long)wf_atomic_load_relaxed_u64_word(&n_disables));
     if (mopts.count_lines)
         printf(", %llu rounds with exact LINE counts",
-               (unsigned long long)wf_atomic_load_relaxed_u64(&n_rounds));
+               (unsigned long long)wf_atomic_load_relaxed_u64_word(&n_rounds));
     printf("\n");
 }
 
@@ -731,7 +731,7 @@ own_change(int kind, bool on, uint64_t before, uint64_t after)
     k->own_on = on;
     k->own_ctl = after;
     k->own_changes++;
-    wf_atomic_add_relaxed_u64(&n_lt_own, 1);
+    wf_atomic_add_relaxed_u64_word(&n_lt_own, 1);
 }
 
 // -1: unknown; 0: this thread's slot of [kind] must be off; 1: on.
@@ -819,7 +819,7 @@ lt_fn(void *data, weft_frame *frame, int what, const weft_object *arg)
     lt_kind *k = &ltl.k[kind];
     STRESS_CHECK(lcfg, 0, what >= 0 && what <= WEFT_TRACE_OPCODE,
                  "bad event kind %d", what);
-    uint64_t c = wf_atomic_load_acquire_u64(&lctl[kind]);
+    uint64_t c = wf_atomic_load_acquire_u64_word(&lctl[kind]);
     int exp = expected_state(k, c);
     STRESS_CHECK(lcfg, 0, exp != 0,
                  "%s event '%s' in %s line %d on a thread whose %s "
@@ -843,27 +843,27 @@ lt_fn(void *data, weft_frame *frame, int what, const weft_object *arg)
                      "a profile function got event '%s'", what_names[what]);
     lt_balance(k, kind, frame, what, arg, c);
     if (++ltl.events == 1024) {
-        wf_atomic_add_relaxed_u64(&n_lt_events, ltl.events);
+        wf_atomic_add_relaxed_u64_word(&n_lt_events, ltl.events);
         ltl.events = 0;
     }
     if (d->mode == LT_FAIL && strcmp(weft_frame_code_name(frame), "leaf") == 0 &&
         lt_rand() % 61 == 0) {
         // The trampoline clears this thread's slot before the RuntimeError
         // reaches the traced code.
-        uint64_t now = wf_atomic_load_acquire_u64(&lctl[kind]);
+        uint64_t now = wf_atomic_load_acquire_u64_word(&lctl[kind]);
         own_change(kind, false, now, now);
-        wf_atomic_add_relaxed_u64(&n_lt_fail, 1);
+        wf_atomic_add_relaxed_u64_word(&n_lt_fail, 1);
         return 1;
     }
     if (d->mode == LT_SELFCLEAR && lt_rand() % 97 == 0) {
-        uint64_t before = wf_atomic_load_acquire_u64(&lctl[kind]);
+        uint64_t before = wf_atomic_load_acquire_u64_word(&lctl[kind]);
         weft_status st = weft_set_trace(weft_runtime_current(), NULL, NULL);
-        uint64_t after = wf_atomic_load_acquire_u64(&lctl[kind]);
+        uint64_t after = wf_atomic_load_acquire_u64_word(&lctl[kind]);
         STRESS_CHECK(lcfg, 0, st == WEFT_OK,
                      "weft_set_trace(NULL) inside a trace function: %s",
                      weft_status_name(st));
         own_change(kind, false, before, after);
-        wf_atomic_add_relaxed_u64(&n_lt_selfclear, 1);
+        wf_atomic_add_relaxed_u64_word(&n_lt_selfclear, 1);
     }
     return 0;
 }
@@ -878,7 +878,7 @@ bi_settrace(wf_thread *ts, const wf_value *args, size_t nargs,
     if (nargs != 1)
         return wf_err_format(ts, &wf_exc_TypeError,
                              "_stress_settrace takes one argument");
-    uint64_t before = wf_atomic_load_acquire_u64(&lctl[LT_TRACE]);
+    uint64_t before = wf_atomic_load_acquire_u64_word(&lctl[LT_TRACE]);
     bool on = false;
     if (wf_val_is_int(args[0])) {
         int64_t m = wf_val_as_int(args[0]);
@@ -894,7 +894,7 @@ bi_settrace(wf_thread *ts, const wf_value *args, size_t nargs,
     } else if (wf_ltrace_settrace(ts, args[0]) < 0) {
         return WF_NULL;
     }
-    uint64_t after = wf_atomic_load_acquire_u64(&lctl[LT_TRACE]);
+    uint64_t after = wf_atomic_load_acquire_u64_word(&lctl[LT_TRACE]);
     own_change(LT_TRACE, on, before, after);
     return WF_NONE;
 }
@@ -916,10 +916,10 @@ wf_stress_lt_setup(const wf_stress_cfg *cfg, wf_thread *ts)
 static void
 lt_flip(const wf_stress_cfg *cfg, long iter, int kind)
 {
-    uint64_t c = wf_atomic_load_relaxed_u64(&lctl[kind]);
+    uint64_t c = wf_atomic_load_relaxed_u64_word(&lctl[kind]);
     bool on = c & 1;
     uint64_t seq = (c >> 2) + 1;
-    wf_atomic_store_seq_cst_u64(&lctl[kind], (seq << 2) | 2 | (on ? 1 : 0));
+    wf_atomic_store_seq_cst_u64_word(&lctl[kind], (seq << 2) | 2 | (on ? 1 : 0));
     weft_runtime *rt = runtime(cfg);
     const lt_data *d = &ctl_data[kind];
     weft_trace_func fn = on ? NULL : lt_fn;
@@ -929,7 +929,7 @@ lt_flip(const wf_stress_cfg *cfg, long iter, int kind)
     STRESS_CHECK(cfg, iter, st == WEFT_OK, "set_%s_all_threads: %s",
                  kind == LT_TRACE ? "trace" : "profile",
                  weft_status_name(st));
-    wf_atomic_store_seq_cst_u64(&lctl[kind], (seq << 2) | (on ? 0 : 1));
+    wf_atomic_store_seq_cst_u64_word(&lctl[kind], (seq << 2) | (on ? 0 : 1));
 }
 
 void
@@ -958,7 +958,7 @@ wf_stress_lt_finish(const wf_stress_cfg *cfg, wf_thread *ts)
 {
     (void)ts;
     for (int kind = 0; kind < 2; kind++)
-        if (wf_atomic_load_relaxed_u64(&lctl[kind]) & 1)
+        if (wf_atomic_load_relaxed_u64_word(&lctl[kind]) & 1)
             lt_flip(cfg, 0, kind);
 }
 
@@ -970,10 +970,10 @@ wf_stress_lt_report(const wf_stress_cfg *cfg, wf_thread *ts)
            "not counted), %llu all-threads flips, %llu own slot changes, "
            "%llu failing returns, %llu settrace(NULL) from inside\n",
            cfg->name,
-           (unsigned long long)wf_atomic_load_relaxed_u64(&n_lt_events),
-           (unsigned long long)((wf_atomic_load_relaxed_u64(&lctl[0]) >> 2) +
-                                (wf_atomic_load_relaxed_u64(&lctl[1]) >> 2)),
-           (unsigned long long)wf_atomic_load_relaxed_u64(&n_lt_own),
-           (unsigned long long)wf_atomic_load_relaxed_u64(&n_lt_fail),
-           (unsigned long long)wf_atomic_load_relaxed_u64(&n_lt_selfclear));
+           (unsigned long long)wf_atomic_load_relaxed_u64_word(&n_lt_events),
+           (unsigned long long)((wf_atomic_load_relaxed_u64_word(&lctl[0]) >> 2) +
+                                (wf_atomic_load_relaxed_u64_word(&lctl[1]) >> 2)),
+           (unsigned long long)wf_atomic_load_relaxed_u64_word(&n_lt_own),
+           (unsigned long long)wf_atomic_load_relaxed_u64_word(&n_lt_fail),
+           (unsigned long long)wf_atomic_load_relaxed_u64_word(&n_lt_selfclear));
 }

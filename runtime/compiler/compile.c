@@ -2687,7 +2687,7 @@ assemble(compiler *c)
     co->qualname = qual;
     co->filename = fname;
     co->firstlineno = u->firstlineno;
-    co->monitoring = NULL;
+    wf_atomic_store_relaxed_ptr(&co->monitoring, NULL);
     return wf_val_from_obj(co);
 }
 

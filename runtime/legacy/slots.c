@@ -201,10 +201,10 @@ union_locked(wf_thread *ts, const wf_lslot_spec *spec)
 {
     wf_interp *interp = ts->interp;
     bool any = false;
-    pthread_mutex_lock(&interp->threads_lock);
+    wf_mutex_lock(&interp->threads_lock);
     for (wf_thread *t = interp->threads; t != NULL && !any; t = t->next)
         any = slot_is_set(t, spec->tool);
-    pthread_mutex_unlock(&interp->threads_lock);
+    wf_mutex_unlock(&interp->threads_lock);
     return any ? spec->events : 0;
 }
 
@@ -215,6 +215,7 @@ set_all_in_pause(wf_thread *ts, int tool, wf_tracefunc fn, wf_value obj)
     if (wf_stw_begin(ts, WF_STW_LEGACY) < 0)
         return -1;
     // World stopped: the thread list is stable without its lock.
+    WF_ASSERT_WORLD_STOPPED();  // every thread's slot and interest bit
     for (wf_thread *t = ts->interp->threads; t != NULL; t = t->next)
         set_slot(t, tool, fn, obj);
     wf_stw_end(ts);

@@ -57,7 +57,7 @@ sys_getrecursionlimit(wf_thread *ts, const wf_value *args, size_t nargs,
     if (wf_arg_check(ts, "getrecursionlimit", nargs, kwnames, 0, 0) < 0)
         return WF_NULL;
     return wf_val_from_int(
-        __atomic_load_n(&ts->interp->recursion_limit, __ATOMIC_RELAXED));
+        wf_atomic_load_relaxed_i32(&ts->interp->recursion_limit));
 }
 
 static wf_value
@@ -85,13 +85,13 @@ sys_setrecursionlimit(wf_thread *ts, const wf_value *args, size_t nargs,
                              "recursion depth %d: the limit is too low",
                              (int)n, (int)ts->recursion_depth);
     wf_interp *interp = ts->interp;
-    pthread_mutex_lock(&interp->threads_lock);
+    wf_mutex_lock(&interp->threads_lock);
     // Each thread reads its copy without a lock (wf_thread_recursion_limit):
     // relaxed atomic stores, so a racing reader sees the old or new limit.
-    __atomic_store_n(&interp->recursion_limit, (int32_t)n, __ATOMIC_RELAXED);
+    wf_atomic_store_relaxed_i32(&interp->recursion_limit, (int32_t)n);
     for (wf_thread *t = interp->threads; t != NULL; t = t->next)
-        __atomic_store_n(&t->recursion_limit, (int32_t)n, __ATOMIC_RELAXED);
-    pthread_mutex_unlock(&interp->threads_lock);
+        wf_atomic_store_relaxed_i32(&t->recursion_limit, (int32_t)n);
+    wf_mutex_unlock(&interp->threads_lock);
     return WF_NONE;
 }
 

@@ -92,7 +92,7 @@ typedef struct tlock {
     pthread_mutex_t mutex;
     pthread_cond_t cond;
     // W/R: under [mutex]; `locked()` reads it relaxed.
-    uint32_t locked;
+    wf_atomic_u32 locked;
     uint64_t owner;  // RLock: ident of the holder. W/R: under [mutex]
     uint64_t count;  // RLock: recursion count. W/R: under [mutex]
 } tlock;
@@ -171,13 +171,13 @@ static bool
 tlock_take(wf_thread *ts, tlock *l, uint64_t me, double secs)
 {
     pthread_mutex_lock(&l->mutex);  // a leaf: never held across a wait
-    if (me != 0 && l->locked && l->owner == me) {
+    if (me != 0 && l->locked.v && l->owner == me) {
         l->count++;
         pthread_mutex_unlock(&l->mutex);
         return true;
     }
-    if (!l->locked || secs == 0) {
-        bool got = !l->locked;
+    if (!l->locked.v || secs == 0) {
+        bool got = !l->locked.v;
         if (got) {
             wf_atomic_store_relaxed_u32(&l->locked, 1);
             l->owner = me;
@@ -194,9 +194,9 @@ tlock_take(wf_thread *ts, tlock *l, uint64_t me, double secs)
     wf_thread_detach(ts);
     pthread_mutex_lock(&l->mutex);
     bool got = true;
-    while (l->locked) {
+    while (l->locked.v) {
         if (!cond_wait_until(&l->cond, &l->mutex, secs > 0 ? &dl : NULL) &&
-            l->locked) {
+            l->locked.v) {
             got = false;
             break;
         }
@@ -246,7 +246,7 @@ lock_m_release(wf_thread *ts, const wf_value *args, size_t nargs,
         return wf_err_format(ts, &wf_exc_TypeError, "release() needs self");
     tlock *l = as_tlock(args[0]);
     pthread_mutex_lock(&l->mutex);
-    if (!l->locked) {
+    if (!l->locked.v) {
         pthread_mutex_unlock(&l->mutex);
         return wf_err_format(ts, &wf_exc_RuntimeError, "release unlocked lock");
     }
@@ -272,7 +272,7 @@ lock_repr(wf_thread *ts, wf_value self)
     bool locked = wf_atomic_load_relaxed_u32(&l->locked) != 0;
     if (wf_val_is(self, &wf_thread_rlock_type)) {
         pthread_mutex_lock(&l->mutex);
-        uint64_t owner = l->locked ? l->owner : 0, count = l->count;
+        uint64_t owner = l->locked.v ? l->owner : 0, count = l->count;
         pthread_mutex_unlock(&l->mutex);
         return wf_str_format(ts, "<%s _thread.RLock object owner=%llu "
                                  "count=%llu at %p>",
@@ -314,7 +314,7 @@ rlock_m_release(wf_thread *ts, const wf_value *args, size_t nargs,
         return wf_err_format(ts, &wf_exc_TypeError, "release() needs self");
     tlock *l = as_tlock(args[0]);
     pthread_mutex_lock(&l->mutex);
-    if (!l->locked || l->owner != ts->ident) {
+    if (!l->locked.v || l->owner != ts->ident) {
         pthread_mutex_unlock(&l->mutex);
         return wf_err_format(ts, &wf_exc_RuntimeError,
                              "cannot release un-acquired lock");
@@ -363,7 +363,7 @@ typedef struct tevent {
     wf_obj ob;
     pthread_mutex_t mutex;  // a leaf, never held across a wait
     pthread_cond_t cond;
-    uint32_t flag;  // W: under [mutex]. R: under it, or relaxed (is_set)
+    wf_atomic_u32 flag;  // W: under [mutex]. R: under it, or relaxed (is_set)
 } tevent;
 
 static void
@@ -450,10 +450,10 @@ event_m_wait(wf_thread *ts, const wf_value *args, size_t nargs,
         dl = deadline_after(secs);
     wf_thread_detach(ts);
     pthread_mutex_lock(&e->mutex);
-    while (!e->flag)
+    while (!e->flag.v)
         if (!cond_wait_until(&e->cond, &e->mutex, secs >= 0 ? &dl : NULL))
             break;
-    bool flag = e->flag != 0;
+    bool flag = e->flag.v != 0;
     pthread_mutex_unlock(&e->mutex);
     wf_thread_attach(ts);
     return wf_val_bool(flag);
@@ -477,7 +477,7 @@ typedef struct thandle_shared {
     bool done;       // the thread has left the thread list
     bool daemon;     // not waited for at process exit
     uint64_t ident;  // immutable after creation
-    uint32_t refs;   // atomic acq_rel
+    wf_atomic_u32 refs;  // acq_rel
 } thandle_shared;
 
 typedef struct thandle {
@@ -596,7 +596,7 @@ start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
     pthread_mutex_init(&sh->mutex, NULL);
     cond_init(&sh->cond);
     sh->daemon = daemon;
-    sh->refs = 2;
+    wf_atomic_store_relaxed_u32(&sh->refs, 2);
     h->sh = sh;
     size_t mark = wf_root_mark(ts);
     if (wf_root_push(ts, wf_val_from_obj(h)) < 0)
@@ -604,7 +604,7 @@ start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
     wf_thread *nt = wf_thread_new_detached(ts);  // may park: h is rooted
     if (nt == NULL) {
         wf_root_release(ts, mark);
-        sh->refs = 1;
+        wf_atomic_store_relaxed_u32(&sh->refs, 1);
         return WF_NULL;
     }
     sh->ident = nt->ident;
@@ -616,7 +616,7 @@ start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
         wf_err_clear(nt);
         wf_thread_free_unstarted(ts, nt);
         wf_root_release(ts, mark);
-        sh->refs = 1;
+        wf_atomic_store_relaxed_u32(&sh->refs, 1);
         return wf_err_no_memory(ts);
     }
     if (!daemon) {
@@ -639,7 +639,7 @@ start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
         }
         wf_thread_free_unstarted(ts, nt);
         wf_root_release(ts, mark);
-        sh->refs = 1;
+        wf_atomic_store_relaxed_u32(&sh->refs, 1);
         return wf_err_format(ts, &wf_exc_RuntimeError,
                              "can't start new thread");
     }
@@ -807,7 +807,8 @@ th_get_current(wf_thread *ts, const wf_value *args, size_t nargs,
     (void)args;
     if (wf_arg_check(ts, "_get_current", nargs, kw, 0, 0) < 0)
         return WF_NULL;
-    return ts->pyobj != WF_NULL ? ts->pyobj : WF_NONE;
+    wf_value o = wf_atomic_load_relaxed_u64(&ts->pyobj);
+    return o != WF_NULL ? o : WF_NONE;
 }
 
 static wf_value
@@ -816,9 +817,9 @@ th_is_main(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     (void)args;
     if (wf_arg_check(ts, "_is_main", nargs, kw, 0, 0) < 0)
         return WF_NULL;
-    pthread_mutex_lock(&ts->interp->threads_lock);  // short, no safe point
+    wf_mutex_lock(&ts->interp->threads_lock);  // short, no safe point
     bool is_main = ts->interp->main_thread == ts;
-    pthread_mutex_unlock(&ts->interp->threads_lock);
+    wf_mutex_unlock(&ts->interp->threads_lock);
     return wf_val_bool(is_main);
 }
 
@@ -835,14 +836,14 @@ th_enumerate(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     if (l == WF_NULL)
         return WF_NULL;
     wf_interp *interp = ts->interp;
-    wf_thread_lock_mutex(ts, &interp->threads_lock);
+    wf_thread_lock_ranked(ts, &interp->threads_lock);
     int rc = 0;
     for (wf_thread *t = interp->threads; t != NULL && rc == 0; t = t->next) {
         wf_value o = wf_atomic_load_relaxed_u64(&t->pyobj);
         if (o != WF_NULL)
             rc = wf_list_append(ts, l, o);
     }
-    pthread_mutex_unlock(&interp->threads_lock);
+    wf_mutex_unlock(&interp->threads_lock);
     return rc < 0 ? WF_NULL : l;
 }
 

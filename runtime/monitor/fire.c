@@ -288,7 +288,7 @@ wf_fire_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc)
     uint32_t prev = wf_fire_take_prev(f, pc);
     if (WF_UNLIKELY(d == NULL))
         return 0;
-    uint8_t t = (uint8_t)(wf_atomic_load_relaxed_u8(&d->line_tools[idx].v) &
+    uint8_t t = (uint8_t)(wf_atomic_load_relaxed_u8(&d->line_tools[idx]) &
                           ts->mon_tools);
     if (WF_LIKELY(t == 0))
         return 0;

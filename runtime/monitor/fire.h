@@ -88,7 +88,7 @@ wf_fire_lane(const wf_frame *f, const wf_codeunit *pc, int lane)
     const wf_instr_data *d = wf_instr_data_of(f->code);
     if (WF_UNLIKELY(d == NULL))
         return 0;
-    uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[pc - f->code->code].v);
+    uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[pc - f->code->code]);
     return (uint8_t)(w >> (8 * lane));
 }
 

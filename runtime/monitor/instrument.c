@@ -24,7 +24,7 @@
 // W: wf_instr_disable (CAS push, acq_rel) from any attached thread; the
 //    pause (exchange to NULL, or unlink in wf_instr_on_code_freed).
 // R: same.
-static void *pending_head;
+static wf_atomic_ptr pending_head;
 
 // ===== Events of an instruction =====
 
@@ -92,13 +92,13 @@ event_needs_bytecode(int ev)
 static uint32_t
 unit_oparg(const wf_code *co, uint32_t i)
 {
-    return wf_cu_arg(wf_atomic_load_relaxed_u32(&co->code[i]));
+    return wf_cu_arg(wf_atomic_load_relaxed_u32_word(&co->code[i]));
 }
 
 static uint8_t
 unit_op(const wf_code *co, uint32_t i)
 {
-    return wf_cu_op(wf_atomic_load_relaxed_u32(&co->code[i]));
+    return wf_cu_op(wf_atomic_load_relaxed_u32_word(&co->code[i]));
 }
 
 // LINE may overlay unit [i]: a precomputed line start that is not RESUME
@@ -254,7 +254,7 @@ wf_instr_attach(wf_thread *ts, wf_code *co)
         d->under_instr[i] = op;
     }
     compute_line_flags(co, d);
-    d->version = 0;
+    d->version.v = 0;  // not yet published
     // Pairs with the acquire load in wf_instr_data_of.
     wf_atomic_store_release_ptr(&co->monitoring, d);
     return d;
@@ -307,8 +307,8 @@ layers_for(const wf_code *co, const wf_instr_data *d, uint32_t i,
 {
     unit_layers L;
     uint8_t base = d->base[i];
-    uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i].v);
-    uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i].v);
+    uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i]);
+    uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i]);
     L.inner = base;
     if (wf_op_twin[base] != 0) {
         bool want = wf_op_event_class[base] == WF_OPEV_RERAISE
@@ -320,7 +320,7 @@ layers_for(const wf_code *co, const wf_instr_data *d, uint32_t i,
         if (!want && (d->lflags[i] & WF_INSTR_LINE_FEEDS) &&
             wf_op_jump_target(base, unit_oparg(co, i), i, &t) &&
             t < d->ncode &&
-            wf_atomic_load_relaxed_u8(&d->line_tools[t].v) != 0)
+            wf_atomic_load_relaxed_u8(&d->line_tools[t]) != 0)
             want = true;
         if (want)
             L.inner = wf_op_twin[base];
@@ -343,9 +343,9 @@ apply_unit(wf_code *co, wf_instr_data *d, uint32_t i, uint8_t reraise_tools)
     unit_layers L = layers_for(co, d, i, reraise_tools);
     d->under_line[i] = L.inner;
     d->under_instr[i] = L.under_instr;
-    wf_codeunit cu = wf_atomic_load_relaxed_u32(&co->code[i]);
+    wf_codeunit cu = wf_atomic_load_relaxed_u32_word(&co->code[i]);
     if (wf_cu_op(cu) != L.top)
-        wf_atomic_store_relaxed_u32(&co->code[i],
+        wf_atomic_store_relaxed_u32_word(&co->code[i],
                                     wf_cu_make(L.top, wf_cu_arg(cu)));
 }
 
@@ -370,7 +370,7 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
     for (uint32_t i = 0; i < d->ncode; i++) {
         uint8_t base = d->base[i];
         uint32_t arg = unit_oparg(co, i);
-        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i].v);
+        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i]);
         for (int lane = 0; lane < WF_INSTR_LANE_INSTRUCTION; lane++) {
             int ev = lane_event(base, arg, lane);
             if (ev < 0)
@@ -384,11 +384,11 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
             w = lane_put(w, WF_INSTR_LANE_INSTRUCTION,
                          (uint8_t)((b & ~removed[ev]) | added[ev]));
         }
-        wf_atomic_store_relaxed_u32(&d->tools[i].v, w);
+        wf_atomic_store_relaxed_u32(&d->tools[i], w);
         if (line_eligible(co, d, i)) {
-            uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i].v);
+            uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i]);
             lt = (uint8_t)((lt & ~removed[WF_EV_LINE]) | added[WF_EV_LINE]);
-            wf_atomic_store_relaxed_u8(&d->line_tools[i].v, lt);
+            wf_atomic_store_relaxed_u8(&d->line_tools[i], lt);
         }
     }
     // Second pass: a jump's bytes depend on its target's line tools.
@@ -436,7 +436,7 @@ wf_instr_disable(wf_code *co, uint32_t index, int tool, int event)
         return;
     uint8_t bit = (uint8_t)(1u << tool);
     if (event == WF_EV_LINE) {
-        uint8_t old = wf_atomic_and_relaxed_u8(&d->line_tools[index].v,
+        uint8_t old = wf_atomic_and_relaxed_u8(&d->line_tools[index],
                                                (uint8_t)~bit);
         if ((old & bit) != 0 && (old & ~bit) == 0)
             mark_pending(d);
@@ -446,7 +446,7 @@ wf_instr_disable(wf_code *co, uint32_t index, int tool, int event)
     if (lane == WF_INSTR_NO_LANE)
         return;
     uint32_t mask = (uint32_t)bit << (8 * lane);
-    uint32_t old = wf_atomic_and_relaxed_u32(&d->tools[index].v, ~mask);
+    uint32_t old = wf_atomic_and_relaxed_u32(&d->tools[index], ~mask);
     if ((old & mask) == 0)
         return;
     uint32_t now = old & ~mask;
@@ -460,6 +460,7 @@ wf_instr_disable(wf_code *co, uint32_t index, int tool, int event)
 void
 wf_instr_flush_pending(void)
 {
+    WF_ASSERT_WORLD_STOPPED();  // pending list, bytecode
     void *head = wf_atomic_load_acquire_ptr(&pending_head);
     while (!wf_atomic_cas_acq_rel_ptr(&pending_head, &head, NULL))
         ;
@@ -478,7 +479,8 @@ wf_instr_flush_pending(void)
 static void
 pending_unlink(wf_instr_data *d)
 {
-    void **link = &pending_head;
+    // World stopped: the head is read and written plainly here.
+    void **link = &pending_head.v;
     while (*link != NULL) {
         wf_instr_data *cur = *link;
         if (cur == d) {
@@ -503,13 +505,13 @@ wf_instr_tools_at(const wf_code *co, uint32_t index, int event)
         return 0;
     if (event == WF_EV_LINE) {
         return line_eligible(co, d, index)
-                   ? wf_atomic_load_relaxed_u8(&d->line_tools[index].v)
+                   ? wf_atomic_load_relaxed_u8(&d->line_tools[index])
                    : 0;
     }
     int lane = lane_of(d->base[index], unit_oparg(co, index), event);
     if (lane == WF_INSTR_NO_LANE)
         return 0;
-    return lane_get(wf_atomic_load_relaxed_u32(&d->tools[index].v), lane);
+    return lane_get(wf_atomic_load_relaxed_u32(&d->tools[index]), lane);
 }
 
 uint8_t
@@ -582,7 +584,7 @@ wf_instr_dump(const wf_code *co, FILE *out)
     }
     fprintf(out, "\n");
     for (uint32_t i = 0; i < d->ncode; i++) {
-        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i].v);
+        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i]);
         fprintf(out,
                 "  %4u line %4d%s %-32s base %-22s under_line %-22s "
                 "under_instr %-26s lanes %02x/%02x/%02x instr %02x "
@@ -592,7 +594,7 @@ wf_instr_dump(const wf_code *co, FILE *out)
                 op_name(d->base[i]), op_name(d->under_line[i]),
                 op_name(d->under_instr[i]), lane_get(w, 0), lane_get(w, 1),
                 lane_get(w, 2), lane_get(w, WF_INSTR_LANE_INSTRUCTION),
-                wf_atomic_load_relaxed_u8(&d->line_tools[i].v));
+                wf_atomic_load_relaxed_u8(&d->line_tools[i]));
     }
 }
 
@@ -630,8 +632,8 @@ wf_instr_check_code(const wf_code *co)
         uint8_t base = d->base[i];
         uint8_t op = unit_op(co, i);
         uint32_t arg = unit_oparg(co, i);
-        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i].v);
-        uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i].v);
+        uint32_t w = wf_atomic_load_relaxed_u32(&d->tools[i]);
+        uint8_t lt = wf_atomic_load_relaxed_u8(&d->line_tools[i]);
         if (base >= WF_OP__BASE_COUNT)
             check_failed(co, i, "base opcode is instrumented");
         if (op >= WF_OP__COUNT)

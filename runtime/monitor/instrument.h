@@ -94,12 +94,12 @@ typedef struct wf_instr_data {
     uint8_t active[WF_EV_UNGROUPED_COUNT];
     // Global instrumentation version at the last rewrite of this code.
     // W: monitoring mutex + world stopped. R: relaxed atomic.
-    uint64_t version;
+    wf_atomic_u64 version;
     // Non-zero while a DISABLE left a twin or overlay that the next pause
     // must take back (the code is then on the pending list).
     // W: wf_instr_disable (exchange, acq_rel); the pause clears it.
     // R: same.
-    uint32_t pending;
+    wf_atomic_u32 pending;
     // Link of the pending list (a wf_instr_data *). W: the thread that set
     // [pending], before its CAS push; the pause. R: the pause.
     void *pending_next;
@@ -112,7 +112,7 @@ static inline wf_instr_data *
 wf_instr_data_of(const wf_code *co)
 {
     return (wf_instr_data *)wf_atomic_load_acquire_ptr(
-        (void *const *)&co->monitoring);
+        &co->monitoring);
 }
 
 #if WEFT_MONITORING

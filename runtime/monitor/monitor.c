@@ -33,10 +33,10 @@ wf_obj wf_mon_missing_obj = WF_OBJ_STATIC_INIT(&wf_object_type);
 // a pause (wf_stw_begin is a safe point), which the leaf-rank wf_lock
 // forbids. Its rank is WF_RANK_MONITOR (lock.h): taken before the thread
 // list lock and the pause, never after. Waiters detach (wf_mon_lock).
-static pthread_mutex_t mon_mutex = PTHREAD_MUTEX_INITIALIZER;
+static wf_mutex mon_mutex = WF_MUTEX_INIT(WF_RANK_MONITOR, "monitoring mutex");
 // The wf_thread holding mon_mutex, or NULL (for wf_mon_holds_lock).
 // W: the holder, relaxed. R: relaxed, any thread (exact for the holder).
-static void *mon_owner;
+static wf_atomic_ptr mon_owner;
 
 // Tool names (str), WF_NULL when the id is free.
 // W: monitoring mutex. R: monitoring mutex; the collector in a pause.
@@ -47,20 +47,20 @@ static wf_value tool_names[WF_TOOL_COUNT];
 // W: monitoring mutex, relaxed atomic stores (inside the pause when
 //    bytecode changes with them). R: relaxed atomic from the event path;
 //    plain under the mutex.
-static uint8_t global_tools[WF_EV_UNGROUPED_COUNT];
+static wf_atomic_u8 global_tools[WF_EV_UNGROUPED_COUNT];
 
 // Callbacks per (tool, event), wf_value words, 0 (WF_NULL) for none.
 // W: atomic exchange, acq_rel (wf_mon_callback_swap), any attached thread.
 // R: acquire (wf_mon_callback); the collector in a pause.
-uint64_t wf_mon_callbacks_[WF_TOOL_COUNT][WF_EV__COUNT];
+wf_atomic_u64 wf_mon_callbacks_[WF_TOOL_COUNT][WF_EV__COUNT];
 
 // The express path's table: see monitor.h.
-uint64_t wf_mon_express_[WF_EV__COUNT][256];
+wf_atomic_u64 wf_mon_express_[WF_EV__COUNT][256];
 
 // Instrumentation version, bumped by every global change and every pause
 // that rewrites bytecode.
 // W: monitoring mutex (inside the pause when bytecode changes). R: relaxed.
-static uint64_t version;
+static wf_atomic_u64 version;
 
 // The weak code registry: an open-addressing set of wf_code pointers with
 // linear probing and backward-shift deletion (no tombstones).
@@ -77,11 +77,12 @@ static size_t reg_count;
 void
 wf_mon_lock(wf_thread *ts)
 {
-    if (pthread_mutex_trylock(&mon_mutex) != 0) {
+    WF_RANK_CHECK(mon_mutex.rank, mon_mutex.name);
+    if (!wf_mutex_trylock(&mon_mutex)) {
         // The holder may be about to pause: wait detached so the pause
         // need not wait for us (invariant 4, no deadlock).
         wf_thread_detach(ts);
-        pthread_mutex_lock(&mon_mutex);
+        wf_mutex_lock(&mon_mutex);
         wf_thread_attach(ts);
     }
     wf_atomic_store_relaxed_ptr(&mon_owner, ts);
@@ -93,7 +94,7 @@ wf_mon_unlock(wf_thread *ts)
     (void)ts;  // used by the debug assertion only
     WF_ASSERT_MON_HOLDS(ts);
     wf_atomic_store_relaxed_ptr(&mon_owner, NULL);
-    pthread_mutex_unlock(&mon_mutex);
+    wf_mutex_unlock(&mon_mutex);
 }
 
 bool
@@ -133,7 +134,7 @@ wf_mon_callback_swap(int tool, int event, wf_value func)
         wf_atomic_exchange_acq_rel_u64(&wf_mon_callbacks_[tool][event], func);
     // The express entry follows (monitor.h): re-read, store, check, until
     // no other swap came in between.
-    uint64_t *cbp = &wf_mon_callbacks_[tool][event];
+    wf_atomic_u64 *cbp = &wf_mon_callbacks_[tool][event];
     for (;;) {
         wf_value cur = wf_atomic_load_seq_cst_u64(cbp);
         uint64_t x = 0;
@@ -264,7 +265,7 @@ static void
 change_init(mon_change *ch)
 {
     for (int e = 0; e < WF_EV_UNGROUPED_COUNT; e++)
-        ch->global[e] = global_tools[e];
+        ch->global[e] = global_tools[e].v;  // under the mutex
     ch->local_code = NULL;
     ch->local_tool = -1;
     ch->local_events = 0;
@@ -301,7 +302,7 @@ active_after(const mon_change *ch, const wf_code *co, uint8_t *active)
     uint8_t local[WF_EV_LOCAL_COUNT];
     local_after(ch, co, local);
     for (int e = 0; e < WF_EV_UNGROUPED_COUNT; e++) {
-        active[e] = ch != NULL ? ch->global[e] : global_tools[e];
+        active[e] = ch != NULL ? ch->global[e] : global_tools[e].v;
         if (e < WF_EV_LOCAL_COUNT)
             active[e] |= local[e];
     }
@@ -339,7 +340,7 @@ commit(const mon_change *ch, bool bump)
             memcpy(d->local, local, sizeof local);
     }
     if (bump)
-        wf_atomic_store_relaxed_u64(&version, version + 1);
+        wf_atomic_store_relaxed_u64(&version, version.v + 1);  // writer: the mutex
 }
 
 // Apply [ch]: compute every registered code's new tool sets; allocate
@@ -382,7 +383,7 @@ apply_locked(wf_thread *ts, const mon_change *ch, bool bump)
     if (!rewrite) {
         bool removes = ch->clear_tool >= 0;
         for (int e = 0; e < WF_EV_UNGROUPED_COUNT; e++)
-            if (global_tools[e] & ~ch->global[e])
+            if (global_tools[e].v & ~ch->global[e])
                 removes = true;
         commit(ch, bump);
         // Events read from the global tools (RAISE, EXCEPTION_HANDLED,
@@ -401,6 +402,7 @@ apply_locked(wf_thread *ts, const mon_change *ch, bool bump)
     if (wf_stw_begin(ts, WF_STW_MONITOR) < 0)
         return -1;
     // Pass 2, world stopped: the registry is exactly the live codes.
+    WF_ASSERT_WORLD_STOPPED();  // global tools, local events, bytecode
     wf_instr_flush_pending();
     commit(ch, true);
     uint64_t v = wf_atomic_load_relaxed_u64(&version);
@@ -422,7 +424,7 @@ apply_locked(wf_thread *ts, const mon_change *ch, bool bump)
 // yet). W: the monitoring mutex holder, relaxed. R: relaxed, any thread
 // (a stale value only delays or repeats a check, never a pause: the
 // decision is re-taken under the mutex).
-static uint64_t last_restore_ns;
+static wf_atomic_u64 last_restore_ns;
 
 static uint64_t
 mono_ns(void)
@@ -551,7 +553,7 @@ wf_mon_get_events_locked(int tool)
 {
     wf_evset set = 0;
     for (int e = 0; e < WF_EV_UNGROUPED_COUNT; e++) {
-        if ((global_tools[e] >> tool) & 1)
+        if ((global_tools[e].v >> tool) & 1)
             set |= WF_EVMASK(e);
     }
     return set;

@@ -93,7 +93,7 @@ wf_value wf_mon_callback(int tool, int event);
 
 // The callbacks table behind wf_mon_callback (monitor.c), for the fire
 // layer's inline read. W: wf_mon_callback_swap only. R: acquire loads.
-extern uint64_t wf_mon_callbacks_[WF_TOOL_COUNT][WF_EV__COUNT];
+extern wf_atomic_u64 wf_mon_callbacks_[WF_TOOL_COUNT][WF_EV__COUNT];
 
 // wf_mon_callback for a [tool] and [event] already known to be in range
 // (the fire layer's delivery loop), inline.
@@ -116,7 +116,7 @@ wf_mon_callback_at(int tool, int event)
 // safe point between the two stores, so every entry then matches its
 // callback. R: acquire, the express path.
 struct wf_native;
-extern uint64_t wf_mon_express_[WF_EV__COUNT][256];
+extern wf_atomic_u64 wf_mon_express_[WF_EV__COUNT][256];
 
 // The express form's callback of [event] for the gated tools byte
 // [tools], or NULL (above).

@@ -51,7 +51,7 @@ table_new(wf_thread *ts, size_t nslots)
 static wf_dict_table *
 load_table(wf_dict *d)
 {
-    return wf_atomic_load_acquire_ptr((void *const *)&d->table);
+    return wf_atomic_load_acquire_ptr_word((void *const *)&d->table);
 }
 
 // ===== Versions =====
@@ -75,7 +75,7 @@ static uint64_t
 new_version(void)
 {
     if (WF_UNLIKELY(version_next == version_end)) {
-        uint64_t top = wf_atomic_add_relaxed_u64(&version_source,
+        uint64_t top = wf_atomic_add_relaxed_u64_word(&version_source,
                                                  VERSION_BLOCK);
         version_next = top - VERSION_BLOCK + 1;
         version_end = top + 1;
@@ -88,7 +88,7 @@ static void
 bump_version_locked(wf_dict *d)
 {
     // Release: a reader that sees the new version sees the change.
-    wf_atomic_store_release_u64(&d->version, new_version());
+    wf_atomic_store_release_u64_word(&d->version, new_version());
 }
 
 wf_value
@@ -106,7 +106,7 @@ wf_dict_new(wf_thread *ts)
 size_t
 wf_dict_len(wf_value dv)
 {
-    return wf_atomic_load_relaxed_size(&D(dv)->used);
+    return wf_atomic_load_relaxed_size_word(&D(dv)->used);
 }
 
 // ===== Lookup =====
@@ -139,12 +139,12 @@ restart:;
     size_t i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
     for (;;) {
-        int64_t ix = wf_atomic_load_acquire_i64(&t->slots[i]);
+        int64_t ix = wf_atomic_load_acquire_i64_word(&t->slots[i]);
         if (ix == IX_EMPTY)
             return 0;
         if (ix >= 0) {
             wf_dict_entry *e = &t->entries[ix];
-            wf_value k = wf_atomic_load_acquire_u64(&e->key);
+            wf_value k = wf_atomic_load_acquire_u64_word(&e->key);
             if (k != WF_NULL && (k == key || e->hash == hash)) {
                 int eq = fast_eq(k, key);
                 if (eq == -2) {
@@ -193,7 +193,7 @@ wf_dict_get(wf_thread *ts, wf_value dv, wf_value key, wf_value *out)
         int r = lookup(ts, d, key, h, &t, &ix);
         if (r <= 0)
             return r;
-        wf_value v = wf_atomic_load_acquire_u64(&t->entries[ix].value);
+        wf_value v = wf_atomic_load_acquire_u64_word(&t->entries[ix].value);
         if (v != WF_NULL) {
             *out = v;
             return 1;
@@ -222,12 +222,12 @@ find_str(const wf_dict_table *t, wf_value key)
     size_t i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
     for (;;) {
-        int64_t ix = wf_atomic_load_acquire_i64(&t->slots[i]);
+        int64_t ix = wf_atomic_load_acquire_i64_word(&t->slots[i]);
         if (ix == IX_EMPTY)
             return -1;
         if (ix >= 0) {
             const wf_dict_entry *e = &t->entries[ix];
-            wf_value k = wf_atomic_load_acquire_u64(&e->key);
+            wf_value k = wf_atomic_load_acquire_u64_word(&e->key);
             if (k == key || (k != WF_NULL && e->hash == hash &&
                              wf_val_is(k, &wf_str_type) && wf_str_eq(k, key)))
                 return ix;
@@ -243,7 +243,7 @@ wf_dict_get_str(wf_value dv, wf_value key)
     const wf_dict_table *t = load_table(D(dv));
     int64_t ix = find_str(t, key);
     return ix < 0 ? WF_NULL
-                  : wf_atomic_load_acquire_u64(&t->entries[ix].value);
+                  : wf_atomic_load_acquire_u64_word(&t->entries[ix].value);
 }
 
 wf_value
@@ -254,12 +254,12 @@ wf_dict_lookup_str_entry(wf_value dv, wf_value key, uint64_t *ix_out,
     // Before the table: pairs with bump_version_locked's release, which
     // follows the change, so a key inserted before this version was
     // written is found below.
-    *version_out = wf_atomic_load_acquire_u64(&d->version);
+    *version_out = wf_atomic_load_acquire_u64_word(&d->version);
     const wf_dict_table *t = load_table(d);
     int64_t ix = find_str(t, key);
     *ix_out = (uint64_t)ix;  // UINT64_MAX when absent
     return ix < 0 ? WF_NULL
-                  : wf_atomic_load_acquire_u64(&t->entries[ix].value);
+                  : wf_atomic_load_acquire_u64_word(&t->entries[ix].value);
 }
 
 wf_value
@@ -269,7 +269,7 @@ wf_dict_gcache_fill(wf_value globals, wf_value builtins, wf_dict_gcache *c,
     uint64_t ix, version;
     wf_value v = wf_dict_lookup_str_entry(globals, name, &ix, &version);
     if (v != WF_NULL) {
-        wf_atomic_store_relaxed_u64(&c->gix.v, ix);
+        wf_atomic_store_relaxed_u64(&c->gix, ix);
         return v;
     }
     // Found but deleted under us: absent now, but not as of [version], so
@@ -280,9 +280,9 @@ wf_dict_gcache_fill(wf_value globals, wf_value builtins, wf_dict_gcache *c,
     if (v == WF_NULL)
         return WF_NULL;
     if (record) {
-        wf_atomic_store_relaxed_u64(&c->gix.v, UINT64_MAX);
-        wf_atomic_store_relaxed_u64(&c->bix.v, ix);
-        wf_atomic_store_relaxed_u64(&c->gmiss.v, version);
+        wf_atomic_store_relaxed_u64(&c->gix, UINT64_MAX);
+        wf_atomic_store_relaxed_u64(&c->bix, ix);
+        wf_atomic_store_relaxed_u64(&c->gmiss, version);
     }
     return v;
 }
@@ -319,7 +319,7 @@ ensure_room_locked(wf_thread *ts, wf_dict *d)
         }
         nt->slots[i] = (int64_t)ix;
     }
-    wf_atomic_store_release_ptr((void **)&d->table, nt);
+    wf_atomic_store_release_ptr_word((void **)&d->table, nt);
     wf_mem_retire(ts, t);
     return 0;
 }
@@ -335,8 +335,8 @@ insert_locked(wf_thread *ts, wf_dict *d, wf_value key, int64_t hash,
     size_t ix = t->nentries;
     wf_dict_entry *e = &t->entries[ix];
     e->hash = hash;
-    wf_atomic_store_relaxed_u64(&e->value, v);
-    wf_atomic_store_release_u64(&e->key, key);
+    wf_atomic_store_relaxed_u64_word(&e->value, v);
+    wf_atomic_store_release_u64_word(&e->key, key);
     size_t mask = t->nslots - 1;
     size_t i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
@@ -344,11 +344,11 @@ insert_locked(wf_thread *ts, wf_dict *d, wf_value key, int64_t hash,
         perturb >>= 5;
         i = (i * 5 + perturb + 1) & mask;
     }
-    wf_atomic_store_release_size(&t->nentries, ix + 1);
+    wf_atomic_store_release_size_word(&t->nentries, ix + 1);
     // Publishing the slot makes the entry visible (pairs with the
     // acquire load in lookup).
-    wf_atomic_store_release_i64(&t->slots[i], (int64_t)ix);
-    wf_atomic_store_relaxed_size(&d->used, d->used + 1);
+    wf_atomic_store_release_i64_word(&t->slots[i], (int64_t)ix);
+    wf_atomic_store_relaxed_size_word(&d->used, d->used + 1);
     bump_version_locked(d);
     return 0;
 }
@@ -385,7 +385,7 @@ wf_dict_set_str(wf_thread *ts, wf_value dv, wf_value key, wf_value v)
     wf_lock_acquire(&d->lock);
     int64_t ix = find_str_locked(d->table, key, hash);
     if (ix >= 0)
-        wf_atomic_store_release_u64(&d->table->entries[ix].value, v);
+        wf_atomic_store_release_u64_word(&d->table->entries[ix].value, v);
     else
         rc = insert_locked(ts, d, key, hash, v);
     wf_lock_release(&d->lock);
@@ -402,7 +402,7 @@ wf_dict_set(wf_thread *ts, wf_value dv, wf_value key, wf_value v)
         return -1;
     wf_dict *d = D(dv);
     for (;;) {
-        uint64_t ver = wf_atomic_load_acquire_u64(&d->version);
+        uint64_t ver = wf_atomic_load_acquire_u64_word(&d->version);
         wf_dict_table *t;
         int64_t ix;
         int r = lookup(ts, d, key, h, &t, &ix);
@@ -415,7 +415,7 @@ wf_dict_set(wf_thread *ts, wf_value dv, wf_value key, wf_value v)
         }
         int rc = 0;
         if (r == 1)
-            wf_atomic_store_release_u64(&t->entries[ix].value, v);
+            wf_atomic_store_release_u64_word(&t->entries[ix].value, v);
         else
             rc = insert_locked(ts, d, key, h, v);
         wf_lock_release(&d->lock);
@@ -430,10 +430,10 @@ delete_locked(wf_dict *d, int64_t ix)
     wf_dict_table *t = d->table;
     wf_dict_entry *e = &t->entries[ix];
     size_t slot = slot_of(t, e->hash, ix);
-    wf_atomic_store_release_i64(&t->slots[slot], IX_DUMMY);
-    wf_atomic_store_release_u64(&e->value, WF_NULL);
-    wf_atomic_store_release_u64(&e->key, WF_NULL);
-    wf_atomic_store_relaxed_size(&d->used, d->used - 1);
+    wf_atomic_store_release_i64_word(&t->slots[slot], IX_DUMMY);
+    wf_atomic_store_release_u64_word(&e->value, WF_NULL);
+    wf_atomic_store_release_u64_word(&e->key, WF_NULL);
+    wf_atomic_store_relaxed_size_word(&d->used, d->used - 1);
     bump_version_locked(d);
 }
 
@@ -446,7 +446,7 @@ dict_pop(wf_thread *ts, wf_value dv, wf_value key, wf_value *old)
         return -1;
     wf_dict *d = D(dv);
     for (;;) {
-        uint64_t ver = wf_atomic_load_acquire_u64(&d->version);
+        uint64_t ver = wf_atomic_load_acquire_u64_word(&d->version);
         wf_dict_table *t;
         int64_t ix;
         int r = lookup(ts, d, key, h, &t, &ix);
@@ -475,11 +475,11 @@ bool
 wf_dict_next(wf_value dv, size_t *pos, wf_value *key, wf_value *val)
 {
     wf_dict_table *t = load_table(D(dv));
-    size_t n = wf_atomic_load_acquire_size(&t->nentries);
+    size_t n = wf_atomic_load_acquire_size_word(&t->nentries);
     while (*pos < n) {
         wf_dict_entry *e = &t->entries[(*pos)++];
-        wf_value k = wf_atomic_load_acquire_u64(&e->key);
-        wf_value v = wf_atomic_load_acquire_u64(&e->value);
+        wf_value k = wf_atomic_load_acquire_u64_word(&e->key);
+        wf_value v = wf_atomic_load_acquire_u64_word(&e->value);
         if (k != WF_NULL && v != WF_NULL) {
             *key = k;
             *val = v;
@@ -979,8 +979,8 @@ m_clear(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     wf_dict *d = D(SELF);
     wf_lock_acquire(&d->lock);
     wf_dict_table *old = d->table;
-    wf_atomic_store_release_ptr((void **)&d->table, nt);
-    wf_atomic_store_relaxed_size(&d->used, 0);
+    wf_atomic_store_release_ptr_word((void **)&d->table, nt);
+    wf_atomic_store_relaxed_size_word(&d->used, 0);
     bump_version_locked(d);
     wf_mem_retire(ts, old);
     wf_lock_release(&d->lock);

@@ -42,15 +42,15 @@ wf_dict_entry_value_if_(wf_dict *d, uint64_t ix, wf_value key)
 {
     // Pairs with the release store of the table in dict.c.
     const wf_dict_table *t =
-        wf_atomic_load_acquire_ptr((void *const *)&d->table);
+        wf_atomic_load_acquire_ptr_word((void *const *)&d->table);
     // Pairs with the release store of nentries after the entry's key and
     // value (insert_locked): entries below it are initialised.
-    if (ix >= wf_atomic_load_acquire_size(&t->nentries))
+    if (ix >= wf_atomic_load_acquire_size_word(&t->nentries))
         return WF_NULL;
     wf_dict_entry *e = &t->entries[ix];
-    if (wf_atomic_load_acquire_u64(&e->key) != key)
+    if (wf_atomic_load_acquire_u64_word(&e->key) != key)
         return WF_NULL;
-    return wf_atomic_load_acquire_u64(&e->value);  // WF_NULL if deleted
+    return wf_atomic_load_acquire_u64_word(&e->value);  // WF_NULL if deleted
 }
 
 // LOAD_GLOBAL's fast path: the value of [name] (an interned str) in
@@ -73,14 +73,14 @@ wf_dict_gcache_get(wf_value globals, wf_value builtins, const wf_dict_gcache *c,
 {
     wf_dict *g = (wf_dict *)wf_val_as_obj(globals);
     wf_value v =
-        wf_dict_entry_value_if_(g, wf_atomic_load_relaxed_u64(&c->gix.v), name);
+        wf_dict_entry_value_if_(g, wf_atomic_load_relaxed_u64(&c->gix), name);
     if (WF_LIKELY(v != WF_NULL))
         return v;
-    if (wf_atomic_load_acquire_u64(&g->version) !=
-        wf_atomic_load_relaxed_u64(&c->gmiss.v))
+    if (wf_atomic_load_acquire_u64_word(&g->version) !=
+        wf_atomic_load_relaxed_u64(&c->gmiss))
         return WF_NULL;
     return wf_dict_entry_value_if_((wf_dict *)wf_val_as_obj(builtins),
-                                   wf_atomic_load_relaxed_u64(&c->bix.v), name);
+                                   wf_atomic_load_relaxed_u64(&c->bix), name);
 }
 
 // LOAD_GLOBAL's slow path: look [name] (an interned str) up in [globals],

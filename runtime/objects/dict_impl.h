@@ -38,7 +38,7 @@ typedef struct wf_dict_table {
 
 struct wf_dict {
     wf_obj ob;
-    uint32_t lock;  // wf_lock word (leaf)
+    wf_lock lock;   // wf_lock word (leaf)
     // Bumped by every structural change (insertion, deletion, clear, which
     // includes every table replacement) to a value no dict has ever had
     // (wf_dict_* hands out globally unique versions), so equal versions

@@ -41,7 +41,7 @@ wf_gen_new_from_frame(wf_thread *ts, wf_frame *f)
     g->frame = gf;
     g->exc_info.exc = WF_NONE;
     g->exc_info.previous = NULL;
-    g->running = 0;
+    wf_atomic_store_relaxed_u32(&g->running, 0);
     if (f->func != WF_NULL) {
         const wf_func *fn = (const wf_func *)wf_val_as_obj(f->func);
         g->name = fn->name;

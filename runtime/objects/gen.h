@@ -23,7 +23,7 @@ typedef struct wf_gen {
     wf_exc_info exc_info;
     // 1 while a thread runs the frame. W: atomic exchange (acq_rel) by the
     // resumer, release store on exit. R: acquire.
-    uint32_t running;
+    wf_atomic_u32 running;
     // The frame, in the same allocation just after this header.
     // W/R: the thread that holds [running]; the collector in a pause.
     wf_frame *frame;

@@ -57,18 +57,18 @@ L(wf_value v)
 static size_t
 list_n(wf_list *l)
 {
-    return wf_atomic_load_acquire_size(&l->n);
+    return wf_atomic_load_acquire_size_word(&l->n);
 }
 
 // Item [i] read without the lock; false if out of range now.
 static bool
 list_get(wf_list *l, size_t i, wf_value *out)
 {
-    size_t n = wf_atomic_load_acquire_size(&l->n);
-    wf_value *items = wf_atomic_load_acquire_ptr((void *const *)&l->items);
+    size_t n = wf_atomic_load_acquire_size_word(&l->n);
+    wf_value *items = wf_atomic_load_acquire_ptr_word((void *const *)&l->items);
     if (i >= n || i >= arr_cap(items))
         return false;
-    *out = wf_atomic_load_relaxed_u64(&items[i]);
+    *out = wf_atomic_load_relaxed_u64_word(&items[i]);
     return true;
 }
 
@@ -83,7 +83,7 @@ regrow_locked(wf_thread *ts, wf_list *l, size_t cap, size_t keep)
     if (keep > 0)
         memcpy(na, l->items, keep * sizeof(wf_value));
     wf_value *old = l->items;
-    wf_atomic_store_release_ptr((void **)&l->items, na);
+    wf_atomic_store_release_ptr_word((void **)&l->items, na);
     l->cap = cap;
     arr_retire(ts, old);
     return 0;
@@ -96,10 +96,10 @@ publish_locked(wf_thread *ts, wf_list *l, wf_value *items, size_t n)
     wf_value *old = l->items;
     // Shrink n first so a reader never pairs the new n with the old array
     // beyond its capacity; arr_cap makes either order safe anyway.
-    wf_atomic_store_release_size(&l->n, 0);
-    wf_atomic_store_release_ptr((void **)&l->items, items);
+    wf_atomic_store_release_size_word(&l->n, 0);
+    wf_atomic_store_release_ptr_word((void **)&l->items, items);
     l->cap = arr_cap(items);
-    wf_atomic_store_release_size(&l->n, n);
+    wf_atomic_store_release_size_word(&l->n, n);
     arr_retire(ts, old);
 }
 
@@ -143,8 +143,8 @@ wf_list_append(wf_thread *ts, wf_value list, wf_value v)
         regrow_locked(ts, l, n < 4 ? 8 : n + n / 2 + 1, n) < 0) {
         rc = -1;
     } else {
-        wf_atomic_store_relaxed_u64(&l->items[n], v);
-        wf_atomic_store_release_size(&l->n, n + 1);
+        wf_atomic_store_relaxed_u64_word(&l->items[n], v);
+        wf_atomic_store_release_size_word(&l->n, n + 1);
     }
     wf_lock_release(&l->lock);
     return rc;
@@ -162,7 +162,7 @@ append_many(wf_thread *ts, wf_list *l, const wf_value *vals, size_t m)
         rc = -1;
     } else {
         memcpy(l->items + n, vals, m * sizeof(wf_value));
-        wf_atomic_store_release_size(&l->n, n + m);
+        wf_atomic_store_release_size_word(&l->n, n + m);
     }
     wf_lock_release(&l->lock);
     return rc;
@@ -523,7 +523,7 @@ list_setslice(wf_thread *ts, wf_value list, wf_value slice, wf_value v)
     }
     if (step != 1 && v != WF_NULL) {
         for (int64_t k = 0, i = start; k < len; k++, i += step)
-            wf_atomic_store_relaxed_u64(&l->items[i],
+            wf_atomic_store_relaxed_u64_word(&l->items[i],
                                         wf_tuple_items(src)[k]);
         wf_lock_release(&l->lock);
         rc = 0;
@@ -591,7 +591,7 @@ list_setitem(wf_thread *ts, wf_value v, wf_value key, wf_value x)
         return -1;
     }
     if (x != WF_NULL) {
-        wf_atomic_store_relaxed_u64(&l->items[i], x);
+        wf_atomic_store_relaxed_u64_word(&l->items[i], x);
         wf_lock_release(&l->lock);
         return 0;
     }
@@ -599,7 +599,7 @@ list_setitem(wf_thread *ts, wf_value v, wf_value key, wf_value x)
     // an instant, never freed memory).
     memmove(l->items + i, l->items + i + 1,
             (n - (size_t)i - 1) * sizeof(wf_value));
-    wf_atomic_store_release_size(&l->n, n - 1);
+    wf_atomic_store_release_size_word(&l->n, n - 1);
     wf_lock_release(&l->lock);
     return 0;
 }
@@ -774,7 +774,7 @@ m_pop(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     wf_value x = l->items[i];
     memmove(l->items + i, l->items + i + 1,
             (n - (size_t)i - 1) * sizeof(wf_value));
-    wf_atomic_store_release_size(&l->n, n - 1);
+    wf_atomic_store_release_size_word(&l->n, n - 1);
     wf_lock_release(&l->lock);
     return x;
 }
@@ -802,7 +802,7 @@ m_insert(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     memmove(l->items + i + 1, l->items + i,
             (n - (size_t)i) * sizeof(wf_value));
     l->items[i] = args[2];
-    wf_atomic_store_release_size(&l->n, n + 1);
+    wf_atomic_store_release_size_word(&l->n, n + 1);
     wf_lock_release(&l->lock);
     return WF_NONE;
 }
@@ -889,7 +889,7 @@ m_remove(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
         if ((size_t)r < n) {
             memmove(l->items + r, l->items + r + 1,
                     (n - (size_t)r - 1) * sizeof(wf_value));
-            wf_atomic_store_release_size(&l->n, n - 1);
+            wf_atomic_store_release_size_word(&l->n, n - 1);
             wf_lock_release(&l->lock);
             return WF_NONE;
         }
@@ -906,8 +906,8 @@ m_reverse(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     wf_lock_acquire(&l->lock);
     for (size_t i = 0, j = l->n; i + 1 < j; i++, j--) {
         wf_value t = l->items[i];
-        wf_atomic_store_relaxed_u64(&l->items[i], l->items[j - 1]);
-        wf_atomic_store_relaxed_u64(&l->items[j - 1], t);
+        wf_atomic_store_relaxed_u64_word(&l->items[i], l->items[j - 1]);
+        wf_atomic_store_relaxed_u64_word(&l->items[j - 1], t);
     }
     wf_lock_release(&l->lock);
     return WF_NONE;

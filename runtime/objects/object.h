@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "lock.h"
 #include "value.h"
 
 typedef struct wf_thread wf_thread;
@@ -248,7 +249,7 @@ typedef struct wf_str {
     wf_obj ob;
     // Cached hash, -1 until computed. W/R: relaxed atomic (racy recompute
     // gives the same value).
-    int64_t hash;
+    wf_atomic_i64 hash;
     size_t len;     // bytes, excluding the trailing NUL
     size_t nchars;  // code points
     char data[];    // NUL-terminated
@@ -270,7 +271,10 @@ typedef struct wf_tuple {
 // touch freed memory.
 typedef struct wf_list {
     wf_obj ob;
-    uint32_t lock;     // wf_lock_* spin lock word (leaf rank)
+    wf_lock lock;      // wf_lock_* spin lock word (leaf rank)
+    // [n], [items] and items[i] are plain words with atomic accesses
+    // (atomic.h "_word": the holder and hundreds of owner-only paths read
+    // them plainly; lock-free readers such as wf_list_get use _word ops).
     size_t n;          // W: under lock. R: relaxed.
     size_t cap;        // W: under lock.
     wf_value *items;   // W: under lock (release). R: acquire.
@@ -511,11 +515,11 @@ static inline bool
 wf_list_get(wf_value list, size_t i, wf_value *out)
 {
     wf_list *l = (wf_list *)wf_val_as_obj(list);
-    size_t n = __atomic_load_n(&l->n, __ATOMIC_ACQUIRE);
-    wf_value *items = __atomic_load_n(&l->items, __ATOMIC_ACQUIRE);
+    size_t n = wf_atomic_load_acquire_size_word(&l->n);
+    wf_value *items = wf_atomic_load_acquire_ptr_word((void *const *)&l->items);
     if (i >= n || items == NULL || i >= (size_t)items[-1])
         return false;
-    *out = __atomic_load_n(&items[i], __ATOMIC_RELAXED);
+    *out = wf_atomic_load_relaxed_u64_word(&items[i]);
     return true;
 }
 

@@ -54,7 +54,7 @@ wf_str_new(wf_thread *ts, const char *utf8, size_t len)
                                       offsetof(wf_str, data) + len + 1);
     if (s == NULL)
         return WF_NULL;
-    s->hash = -1;
+    wf_atomic_store_relaxed_i64(&s->hash, -1);
     s->len = len;
     memcpy(s->data, utf8, len);
     s->data[len] = '\0';
@@ -131,7 +131,7 @@ intern_grow(void)
         wf_str *s = intern_tab[i];
         if (s == NULL)
             continue;
-        size_t j = (size_t)s->hash & (ncap - 1);
+        size_t j = (size_t)wf_atomic_load_relaxed_i64(&s->hash) & (ncap - 1);
         while (nt[j] != NULL)
             j = (j + 1) & (ncap - 1);
         nt[j] = s;
@@ -164,7 +164,7 @@ wf_str_intern_n(wf_thread *ts, const char *s, size_t len)
     n->ob.gc_bits = WF_GC_IMMORTAL;
     n->ob.aux = WF_STR_INTERNED;
     n->len = len;
-    n->hash = (int64_t)h;
+    wf_atomic_store_relaxed_i64(&n->hash, (int64_t)h);
     memcpy(n->data, s, len);
     scan_utf8(n);
     intern_tab[j] = n;
@@ -445,7 +445,7 @@ wf_str_concat(wf_thread *ts, wf_value a, wf_value b)
         return WF_NULL;
     const wf_str *x = (const wf_str *)wf_val_as_obj(a);
     const wf_str *y = (const wf_str *)wf_val_as_obj(b);
-    s->hash = -1;
+    wf_atomic_store_relaxed_i64(&s->hash, -1);
     s->len = la + lb;
     s->nchars = x->nchars + y->nchars;
     s->ob.aux = x->ob.aux & y->ob.aux & WF_STR_ASCII;

@@ -197,7 +197,7 @@ wf_obj_generic_setattr(wf_thread *ts, wf_value v, wf_value name,
         if (d == WF_NULL)
             return -1;
         // Publish the dict after it is complete (racing readers).
-        __atomic_store_n(slot, d, __ATOMIC_RELEASE);
+        wf_atomic_store_release_u64_word(slot, d);  // atomic.h "_word"
     }
     return wf_dict_set(ts, *slot, name, val);
 }

@@ -32,11 +32,11 @@
 
 // Serialises pause requests. Held from wf_stw_begin to wf_stw_end
 // (rank WF_RANK_STW).
-static pthread_mutex_t pause_mutex = PTHREAD_MUTEX_INITIALIZER;
+static wf_mutex pause_mutex = WF_MUTEX_INIT(WF_RANK_STW, "pause mutex");
 // The handshake lock (leaf) and its conditions: requester_cond is
 // signalled when a thread parks or detaches during a pause; resume_cond
 // is broadcast when a pause ends.
-static pthread_mutex_t hs_lock = PTHREAD_MUTEX_INITIALIZER;
+static wf_mutex hs_lock = WF_MUTEX_INIT(WF_RANK_LEAF, "pause handshake lock");
 static pthread_cond_t requester_cond;
 static pthread_cond_t resume_cond;
 static pthread_once_t conds_once = PTHREAD_ONCE_INIT;
@@ -45,12 +45,17 @@ static pthread_once_t conds_once = PTHREAD_ONCE_INIT;
 // starts stopping threads until it releases them).
 // W: the requester, under hs_lock, release. R: under hs_lock; acquire
 // elsewhere.
-static uint32_t stopped;
+static wf_atomic_u32 stopped;
 // The thread that holds the pause (for the nesting check).
 // W: the requester under pause_mutex, relaxed. R: relaxed, any thread
 // (exact for the holder itself).
-static wf_thread *holder;
+static wf_atomic_ptr holder;  // wf_thread *
 
+// True from the moment every other thread is parked (end of
+// wf_stw_begin) until wf_stw_end starts releasing them.
+// W/R: the holder only (WF_ASSERT_WORLD_STOPPED reads it after checking
+// that the caller is the holder).
+static bool in_force;
 // Current pause's timing. W/R: the holder.
 static uint64_t begin_ns, parked_ns;
 static wf_stw_reason cur_why;
@@ -58,7 +63,7 @@ static uint32_t cur_nattached, cur_nthreads;
 
 // Ring of recent pauses. W: the holder in wf_stw_end, under rec_lock.
 // R: under rec_lock (a leaf: wf_stw_get_records never waits for a pause).
-static pthread_mutex_t rec_lock = PTHREAD_MUTEX_INITIALIZER;
+static wf_mutex rec_lock = WF_MUTEX_INIT(WF_RANK_LEAF, "pause records lock");
 static wf_stw_record records[WF_STW_RECORDS];
 static uint64_t nrecords;
 
@@ -88,13 +93,13 @@ void
 wf_stw_handshake_lock(void)
 {
     pthread_once(&conds_once, init_conds);
-    pthread_mutex_lock(&hs_lock);
+    wf_mutex_lock(&hs_lock);
 }
 
 void
 wf_stw_handshake_unlock(void)
 {
-    pthread_mutex_unlock(&hs_lock);
+    wf_mutex_unlock(&hs_lock);
 }
 
 bool
@@ -107,7 +112,7 @@ void
 wf_stw_wait_end_locked(void)
 {
     while (wf_atomic_load_relaxed_u32(&stopped) != 0)
-        pthread_cond_wait(&resume_cond, &hs_lock);
+        pthread_cond_wait(&resume_cond, &hs_lock.m);
 }
 
 bool
@@ -119,17 +124,38 @@ wf_stw_is_stopped(void)
 wf_thread *
 wf_stw_holder(void)
 {
-    return wf_atomic_load_relaxed_ptr((void *const *)&holder);
+    return wf_atomic_load_relaxed_ptr(&holder);
 }
+
+#if WF_CHECKS
+void
+wf_stw_assert_stopped_at(const char *file, int line)
+{
+    wf_thread *self = wf_thread_current();
+    wf_thread *h = wf_stw_holder();
+    if (h == NULL || !wf_stw_is_stopped())
+        wf_fatal_at(file, line, "WF_ASSERT_WORLD_STOPPED failed: no pause "
+                                "is in force");
+    if (h != self)
+        wf_fatal_at(file, line, "WF_ASSERT_WORLD_STOPPED failed: the "
+                                "caller (thread %p) is not the pause holder "
+                                "(thread %p)", (void *)self, (void *)h);
+    if (!in_force)
+        wf_fatal_at(file, line, "WF_ASSERT_WORLD_STOPPED failed: the pause "
+                                "is not in force (threads not yet parked, "
+                                "or already released)");
+}
+#endif
 
 // ===== Parking =====
 
 void
 wf_stw_park(wf_thread *ts)
 {
+    WF_RANK_ASSERT_BELOW(WF_RANK_LEAF, "parking for a pause");
     wf_stw_handshake_lock();
     if (wf_atomic_load_relaxed_u32(&stopped) == 0 ||
-        wf_atomic_load_relaxed_ptr((void *const *)&holder) == ts) {
+        wf_atomic_load_relaxed_ptr(&holder) == ts) {
         wf_stw_handshake_unlock();
         return;
     }
@@ -138,7 +164,7 @@ wf_stw_park(wf_thread *ts)
     wf_atomic_store_release_u32(&ts->state, WF_THREAD_SUSPENDED);
     pthread_cond_signal(&requester_cond);
     while (wf_atomic_load_acquire_u32(&ts->state) == WF_THREAD_SUSPENDED)
-        pthread_cond_wait(&resume_cond, &hs_lock);
+        pthread_cond_wait(&resume_cond, &hs_lock.m);
     wf_stw_handshake_unlock();
     // DETACHED now; a new pause may suspend us again before we attach.
     wf_thread_attach(ts);
@@ -149,7 +175,7 @@ wf_stw_wait_resumed(wf_thread *ts)
 {
     wf_stw_handshake_lock();
     while (wf_atomic_load_acquire_u32(&ts->state) == WF_THREAD_SUSPENDED)
-        pthread_cond_wait(&resume_cond, &hs_lock);
+        pthread_cond_wait(&resume_cond, &hs_lock.m);
     wf_stw_handshake_unlock();
 }
 
@@ -177,10 +203,8 @@ count_running(wf_thread *self)
             uint32_t expected = WF_THREAD_DETACHED;
             // seq_cst (pairs with the CAS in wf_thread_attach): exactly
             // one of us wins.
-            if (__atomic_compare_exchange_n(&t->state, &expected,
-                                            WF_THREAD_SUSPENDED, false,
-                                            __ATOMIC_SEQ_CST,
-                                            __ATOMIC_ACQUIRE))
+            if (wf_atomic_cas_seq_cst_u32(&t->state, &expected,
+                                          WF_THREAD_SUSPENDED))
                 s = WF_THREAD_SUSPENDED;
             else
                 s = expected;
@@ -194,7 +218,7 @@ count_running(wf_thread *self)
 int
 wf_stw_begin(wf_thread *ts, wf_stw_reason why)
 {
-    if (wf_atomic_load_relaxed_ptr((void *const *)&holder) == ts) {
+    if (wf_atomic_load_relaxed_ptr(&holder) == ts) {
         wf_err_format(ts, &wf_exc_RuntimeError,
                       "stop-the-world pause requested inside a pause");
         return -1;
@@ -204,12 +228,13 @@ wf_stw_begin(wf_thread *ts, wf_stw_reason why)
     // ("a thread asked to park while it waits to request a pause parks
     // first"). wf_stw_end makes every thread DETACHED before it unlocks,
     // so the attach below never waits.
-    if (pthread_mutex_trylock(&pause_mutex) != 0) {
+    WF_RANK_CHECK(pause_mutex.rank, pause_mutex.name);
+    if (!wf_mutex_trylock(&pause_mutex)) {
         wf_thread_detach(ts);
-        pthread_mutex_lock(&pause_mutex);
+        wf_mutex_lock(&pause_mutex);
         wf_thread_attach(ts);
     }
-    wf_atomic_store_relaxed_ptr((void **)&holder, ts);
+    wf_atomic_store_relaxed_ptr(&holder, ts);
     cur_why = why;
     begin_ns = now_ns();
 
@@ -219,7 +244,7 @@ wf_stw_begin(wf_thread *ts, wf_stw_reason why)
     for (wf_thread *t = ts->interp->threads; t != NULL; t = t->next) {
         nthreads++;
         if (t != ts)  // seq_cst: pairs with the load in wf_thread_detach
-            __atomic_fetch_or(&t->eval_breaker, WF_BRK_STW, __ATOMIC_SEQ_CST);
+            wf_atomic_or_seq_cst_u32(&t->eval_breaker, WF_BRK_STW);
     }
     wf_stw_handshake_unlock();
     cur_nthreads = nthreads;
@@ -249,11 +274,12 @@ wf_stw_begin(wf_thread *ts, wf_stw_reason why)
                 dl.tv_sec++;
                 dl.tv_nsec -= 1000000000;
             }
-            pthread_cond_timedwait(&requester_cond, &hs_lock, &dl);
+            pthread_cond_timedwait(&requester_cond, &hs_lock.m, &dl);
         }
         wf_stw_handshake_unlock();
     }
     parked_ns = now_ns();
+    in_force = true;
     return 0;
 }
 
@@ -261,6 +287,7 @@ void
 wf_stw_end(wf_thread *ts)
 {
     wf_interp *interp = ts->interp;
+    WF_ASSERT_WORLD_STOPPED();
     // No reader holds a retired array across a safe point, and every
     // other thread is at one: free them all (ARCHITECTURE "Memory").
     for (wf_thread *t = interp->threads; t != NULL; t = t->next)
@@ -270,7 +297,7 @@ wf_stw_end(wf_thread *ts)
     interp->norphan_retired = 0;
 
     uint64_t end = now_ns();
-    pthread_mutex_lock(&rec_lock);
+    wf_mutex_lock(&rec_lock);
     wf_stw_record *r = &records[nrecords % WF_STW_RECORDS];
     r->why = cur_why;
     r->ttsp_ns = parked_ns - begin_ns;
@@ -278,8 +305,9 @@ wf_stw_end(wf_thread *ts)
     r->nattached = cur_nattached;
     r->nthreads = cur_nthreads;
     nrecords++;
-    pthread_mutex_unlock(&rec_lock);
+    wf_mutex_unlock(&rec_lock);
 
+    in_force = false;
     wf_stw_handshake_lock();
     for (wf_thread *t = interp->threads; t != NULL; t = t->next) {
         if (t == ts)
@@ -291,16 +319,16 @@ wf_stw_end(wf_thread *ts)
             wf_atomic_store_release_u32(&t->state, WF_THREAD_DETACHED);
     }
     wf_atomic_store_release_u32(&stopped, 0);
-    wf_atomic_store_relaxed_ptr((void **)&holder, NULL);
+    wf_atomic_store_relaxed_ptr(&holder, NULL);
     pthread_cond_broadcast(&resume_cond);
     wf_stw_handshake_unlock();
-    pthread_mutex_unlock(&pause_mutex);
+    wf_mutex_unlock(&pause_mutex);
 }
 
 size_t
 wf_stw_get_records(wf_stw_record *out, size_t max, uint64_t *total)
 {
-    pthread_mutex_lock(&rec_lock);
+    wf_mutex_lock(&rec_lock);
     uint64_t n = nrecords < WF_STW_RECORDS ? nrecords : WF_STW_RECORDS;
     if (n > max)
         n = max;
@@ -308,6 +336,6 @@ wf_stw_get_records(wf_stw_record *out, size_t max, uint64_t *total)
         out[i] = records[(nrecords - n + i) % WF_STW_RECORDS];
     if (total != NULL)
         *total = nrecords;
-    pthread_mutex_unlock(&rec_lock);
+    wf_mutex_unlock(&rec_lock);
     return (size_t)n;
 }

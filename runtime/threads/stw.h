@@ -7,6 +7,7 @@
 #  error "runtime header: build inside weft_core or define WF_INTERNAL (tests)"
 #endif
 
+#include "check.h"
 #include "threads/thread.h"
 
 typedef enum wf_stw_reason {
@@ -36,6 +37,19 @@ void wf_stw_end(wf_thread *ts);
 bool wf_stw_is_stopped(void);
 // The thread holding the pause, or NULL. Any thread (relaxed).
 wf_thread *wf_stw_holder(void);
+
+// WF_ASSERT_WORLD_STOPPED(): the contract check of every write that a W:
+// comment says happens in a pause (STYLE 4.2, 7.4). In WF_CHECKS builds it
+// aborts through wf_fatal, naming the caller's file:line, unless a pause
+// is in force (wf_stw_begin has returned: every other thread is parked)
+// and the calling thread is its holder. Release builds: nothing.
+#if WF_CHECKS
+void wf_stw_assert_stopped_at(const char *file, int line);
+#  define WF_ASSERT_WORLD_STOPPED()                                       \
+    wf_stw_assert_stopped_at(__FILE__, __LINE__)
+#else
+#  define WF_ASSERT_WORLD_STOPPED() ((void)0)
+#endif
 
 // ===== The park protocol (thread.c uses these; see stw.c) =====
 

@@ -21,7 +21,7 @@ wf_interp wf_the_interp;
 static _Thread_local wf_thread *current_ts;
 
 // Monotonic thread idents (threading.get_ident()). W: relaxed atomic add.
-static uint64_t next_ident = 1;
+static wf_atomic_u64 next_ident = WF_ATOMIC_INIT(1);
 
 #define ROOTS_INITIAL 64
 
@@ -30,7 +30,8 @@ wf_interp_init(void)
 {
     wf_interp *interp = &wf_the_interp;
     memset(interp, 0, sizeof *interp);
-    if (pthread_mutex_init(&interp->threads_lock, NULL) != 0)
+    if (wf_mutex_init(&interp->threads_lock, WF_RANK_THREADS,
+                      "thread list lock") != 0)
         return -1;
     interp->modules = WF_NULL;
     interp->builtins = WF_NULL;
@@ -38,8 +39,8 @@ wf_interp_init(void)
     interp->sys_module = WF_NULL;
     interp->main_module = WF_NULL;
     interp->argv = WF_NULL;
-    interp->recursion_limit = 1000;
-    interp->gc_threshold = (size_t)8 << 20;
+    wf_atomic_store_relaxed_i32(&interp->recursion_limit, 1000);
+    wf_atomic_store_relaxed_size(&interp->gc_threshold, (size_t)8 << 20);
     return 0;
 }
 
@@ -73,10 +74,10 @@ thread_alloc(wf_interp *interp, uint32_t state)
     ts->c_traceobj = WF_NULL;
     ts->c_profileobj = WF_NULL;
     ts->lslot_what = -1;
-    ts->pyobj = WF_NULL;
+    wf_atomic_store_relaxed_u64(&ts->pyobj, WF_NULL);
     ts->interp = interp;
     ts->ident = wf_atomic_add_relaxed_u64(&next_ident, 1);
-    ts->state = state;
+    wf_atomic_store_relaxed_u32(&ts->state, state);
     return ts;
 }
 
@@ -86,8 +87,9 @@ static void
 link_locked(wf_interp *interp, wf_thread *ts)
 {
     // Under threads_lock: sys.setrecursionlimit writes both under it.
-    __atomic_store_n(&ts->recursion_limit, interp->recursion_limit,
-                     __ATOMIC_RELAXED);
+    wf_atomic_store_relaxed_i32(
+        &ts->recursion_limit,
+        wf_atomic_load_relaxed_i32(&interp->recursion_limit));
     ts->prev = NULL;
     ts->next = interp->threads;
     if (interp->threads != NULL)
@@ -95,7 +97,8 @@ link_locked(wf_interp *interp, wf_thread *ts)
     interp->threads = ts;
     if (interp->main_thread == NULL)
         interp->main_thread = ts;
-    wf_atomic_store_relaxed_u32(&interp->nthreads, interp->nthreads + 1);
+    wf_atomic_store_relaxed_u32(
+        &interp->nthreads, wf_atomic_load_relaxed_u32(&interp->nthreads) + 1);
 }
 
 // Take threads_lock and the handshake lock at a moment when no pause is
@@ -105,11 +108,11 @@ static void
 lock_list_no_pause(wf_interp *interp)
 {
     for (;;) {
-        pthread_mutex_lock(&interp->threads_lock);
+        wf_mutex_lock(&interp->threads_lock);
         wf_stw_handshake_lock();
         if (!wf_stw_in_progress_locked())
             return;
-        pthread_mutex_unlock(&interp->threads_lock);
+        wf_mutex_unlock(&interp->threads_lock);
         wf_stw_wait_end_locked();
         wf_stw_handshake_unlock();
     }
@@ -119,7 +122,7 @@ static void
 unlock_list(wf_interp *interp)
 {
     wf_stw_handshake_unlock();
-    pthread_mutex_unlock(&interp->threads_lock);
+    wf_mutex_unlock(&interp->threads_lock);
 }
 
 wf_thread *
@@ -178,7 +181,8 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
         ts->next->prev = ts->prev;
     if (interp->main_thread == ts)
         interp->main_thread = NULL;
-    wf_atomic_store_relaxed_u32(&interp->nthreads, interp->nthreads - 1);
+    wf_atomic_store_relaxed_u32(
+        &interp->nthreads, wf_atomic_load_relaxed_u32(&interp->nthreads) - 1);
     // Adopt the objects: the next collection sweeps this list too. Out of
     // memory here leaks the list (safe: never freed early).
     if (ts->alloc_head != NULL) {
@@ -275,8 +279,8 @@ wf_thread_detach(wf_thread *ts)
     // seq_cst store, then seq_cst load of the breaker: pairs with the
     // requester's seq_cst breaker or then state scan, so either it sees us
     // DETACHED or we see its WF_BRK_STW and wake it (Dekker).
-    __atomic_store_n(&ts->state, WF_THREAD_DETACHED, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&ts->eval_breaker, __ATOMIC_SEQ_CST) & WF_BRK_STW)
+    wf_atomic_store_seq_cst_u32(&ts->state, WF_THREAD_DETACHED);
+    if (wf_atomic_load_seq_cst_u32(&ts->eval_breaker) & WF_BRK_STW)
         wf_stw_notify_detached();
 }
 
@@ -287,9 +291,8 @@ wf_thread_attach(wf_thread *ts)
         uint32_t expected = WF_THREAD_DETACHED;
         // seq_cst: pairs with the requester's DETACHED -> SUSPENDED CAS;
         // acquire: the pause's writes happen before we touch the heap.
-        if (__atomic_compare_exchange_n(&ts->state, &expected,
-                                        WF_THREAD_ATTACHED, false,
-                                        __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
+        if (wf_atomic_cas_seq_cst_u32(&ts->state, &expected,
+                                      WF_THREAD_ATTACHED))
             return;
         // Already attached (a nested attach): nothing to do. Without this
         // the loop below would spin forever while ATTACHED, and every
@@ -308,6 +311,17 @@ wf_thread_lock_mutex(wf_thread *ts, pthread_mutex_t *m)
         return;
     wf_thread_detach(ts);
     pthread_mutex_lock(m);
+    wf_thread_attach(ts);
+}
+
+void
+wf_thread_lock_ranked(wf_thread *ts, wf_mutex *m)
+{
+    WF_RANK_CHECK(m->rank, m->name);  // before the try: it may block next
+    if (wf_mutex_trylock(m))
+        return;
+    wf_thread_detach(ts);
+    wf_mutex_lock(m);
     wf_thread_attach(ts);
 }
 

@@ -46,7 +46,7 @@ struct wf_thread {
     // WF_BRK_* bits. W: any thread, atomic or/and (the pause requester sets
     // WF_BRK_STW with seq_cst, pairing with the seq_cst load in
     // wf_thread_detach). R: owner, relaxed load at safe points.
-    uint32_t eval_breaker;
+    wf_atomic_u32 eval_breaker;
     // Monitoring re-entrancy guard: non-zero while a callback runs.
     // W/R: owner only.
     uint32_t in_callback;
@@ -67,7 +67,7 @@ struct wf_thread {
     // Copy of the interpreter's limit. W: sys.setrecursionlimit on any
     // thread under threads_lock, relaxed atomic store. R: owner, relaxed
     // (wf_thread_recursion_limit: a plain load on x86/arm64).
-    int32_t recursion_limit;
+    wf_atomic_i32 recursion_limit;
     // Frame data stack (VM-owned; frames' locals and value stacks).
     wf_value *stack_base, *stack_top, *stack_limit;
 
@@ -141,7 +141,7 @@ struct wf_thread {
     //   SUSPENDED -> DETACHED   pause requester in wf_stw_end, under the
     //                           handshake lock, release store
     // R: atomic acquire (or seq_cst) by anyone.
-    uint32_t state;
+    wf_atomic_u32 state;
     // threading.get_ident(). W: at creation, before the thread is linked.
     // R: plain.
     uint64_t ident;
@@ -154,7 +154,7 @@ struct wf_thread {
     // W: owner (threading bootstrap). R: owner; the collector in a pause;
     // threading.enumerate() under the thread-list lock (racy snapshot of a
     // word-sized value: relaxed atomic accesses).
-    wf_value pyobj;
+    wf_atomic_u64 pyobj;
     // Opaque state of the threading module (its join handle), or NULL.
     // W: the creating thread before start. R: owner at exit.
     void *thread_handle;
@@ -176,17 +176,17 @@ struct wf_interp {
     wf_value argv;  // list of str, set before running __main__
     // Recursion limit for new threads and sys.getrecursionlimit().
     // W: under threads_lock, relaxed atomic store. R: relaxed atomic.
-    int32_t recursion_limit;
+    wf_atomic_i32 recursion_limit;
 
     // Thread list. Joining and leaving take threads_lock and then the
     // pause handshake lock, and wait while a pause is in progress, so the
     // list is frozen inside a pause. W: see wf_thread.next.
     // R: under threads_lock, or inside a pause.
-    pthread_mutex_t threads_lock;
+    wf_mutex threads_lock;  // rank WF_RANK_THREADS
     wf_thread *threads;
     wf_thread *main_thread;
     // Threads on the list. W: with the list. R: relaxed (threading).
-    uint32_t nthreads;
+    wf_atomic_u32 nthreads;
 
     // Collector. Objects of exited threads are adopted here: their
     // allocation lists (one head per exited thread, merged into
@@ -201,11 +201,11 @@ struct wf_interp {
     size_t norphan_retired, orphan_retired_cap;
     // Collection threshold in bytes; allocation beyond it since the last
     // collection sets WF_BRK_GC. W: collector in a pause. R: relaxed.
-    size_t gc_threshold;
+    wf_atomic_size gc_threshold;
     // Bytes allocated since the last collection, in WF_GC_ALLOC_CHUNK
     // steps. W: relaxed atomic add by allocating threads; the collector in
     // a pause. R: relaxed.
-    size_t gc_allocated;
+    wf_atomic_size gc_allocated;
     uint64_t gc_collections;
     size_t gc_live_bytes;
 };
@@ -275,6 +275,8 @@ void wf_thread_attach(wf_thread *ts);
 // detached, so a pause never waits for a thread blocked on [m].
 // Caller: attached, at a safe point (as wf_thread_detach).
 void wf_thread_lock_mutex(wf_thread *ts, pthread_mutex_t *m);
+// The same for a ranked mutex (lock.h): rank-checked in WF_CHECKS builds.
+void wf_thread_lock_ranked(wf_thread *ts, wf_mutex *m);
 
 // Called by the eval loop when eval_breaker is non-zero: parks for a
 // pause (WF_BRK_STW), runs a wanted collection (WF_BRK_GC), etc.
@@ -289,7 +291,7 @@ uint32_t wf_thread_count(wf_interp *interp);
 static inline int32_t
 wf_thread_recursion_limit(const wf_thread *ts)
 {
-    return __atomic_load_n(&ts->recursion_limit, __ATOMIC_RELAXED);
+    return wf_atomic_load_relaxed_i32(&ts->recursion_limit);
 }
 
 // ===== Root stack =====

@@ -26,8 +26,9 @@ code_traverse(wf_obj *self, wf_visit_fn visit, void *ctx)
     visit(co->name, ctx);
     visit(co->qualname, ctx);
     visit(co->filename, ctx);
-    if (co->quiet != NULL)
-        visit(wf_val_from_obj(co->quiet), ctx);
+    wf_code *quiet = wf_atomic_load_relaxed_ptr(&co->quiet);
+    if (quiet != NULL)
+        visit(wf_val_from_obj(quiet), ctx);
     if (co->quiet_of != NULL)
         visit(wf_val_from_obj(co->quiet_of), ctx);
 }
@@ -142,7 +143,7 @@ wf_code *
 wf_code_quiet(wf_thread *ts, wf_code *co)
 {
 #if WEFT_MONITORING
-    wf_code *q = wf_atomic_load_acquire_ptr((void *const *)&co->quiet);
+    wf_code *q = wf_atomic_load_acquire_ptr(&co->quiet);
     if (q != NULL)
         return q;
     q = (wf_code *)wf_gc_alloc(ts, &wf_code_type, sizeof(wf_code));
@@ -151,8 +152,8 @@ wf_code_quiet(wf_thread *ts, wf_code *co)
     // Everything but the header, then what the twin owns.
     memcpy((char *)q + sizeof(wf_obj), (const char *)co + sizeof(wf_obj),
            sizeof(wf_code) - sizeof(wf_obj));
-    q->monitoring = NULL;
-    q->quiet = NULL;
+    wf_atomic_store_relaxed_ptr(&q->monitoring, NULL);
+    wf_atomic_store_relaxed_ptr(&q->quiet, NULL);
     q->quiet_of = co;
     q->gcache = NULL;
     q->code = malloc((size_t)co->ncode * sizeof(wf_codeunit) + 1);
@@ -176,7 +177,7 @@ wf_code_quiet(wf_thread *ts, wf_code *co)
             return NULL;
     }
     void *expected = NULL;
-    if (!wf_atomic_cas_acq_rel_ptr((void **)&co->quiet, &expected, q))
+    if (!wf_atomic_cas_acq_rel_ptr(&co->quiet, &expected, q))
         return (wf_code *)expected;  // another thread's won; ours is garbage
     return q;
 #else

@@ -87,8 +87,8 @@ typedef struct wf_code {
     int32_t firstlineno;
 
     // Monitoring data (runtime/monitor), NULL until a tool instruments this
-    // code. W: monitoring mutex + world stopped. R: acquire.
-    void *monitoring;
+    // code. W: monitoring mutex + world stopped (release). R: acquire.
+    wf_atomic_ptr monitoring;
 
     // LOAD_GLOBAL's inline cache, one per name (runtime/objects/dict_cache.h),
     // allocated by wf_code_publish (NULL for a code with no names).
@@ -98,8 +98,9 @@ typedef struct wf_code {
 
     // The quiet twin (wf_code_quiet): this code's bytecode with no
     // instrumentation, which the legacy bridge runs its callback frames on.
-    // W: once, CAS from NULL (any thread). R: acquire.
-    struct wf_code *quiet;
+    // W: once, CAS from NULL (any thread). R: acquire; relaxed by the
+    // collector in a pause.
+    wf_atomic_ptr quiet;  // struct wf_code *
     // In a quiet twin: the code it is a copy of (what Python sees), else
     // NULL. Immutable.
     struct wf_code *quiet_of;

@@ -238,7 +238,7 @@ TARGET(BINARY_SUBSCR) {
             // racing grow or shrink never makes this read out of bounds.
             wf_value item;
             if (i < 0)
-                i += (int64_t)wf_atomic_load_relaxed_size(
+                i += (int64_t)wf_atomic_load_relaxed_size_word(
                     &((wf_list *)wf_val_as_obj(container))->n);
             if (i >= 0 && wf_list_get(container, (size_t)i, &item)) {
                 sp--;

@@ -224,7 +224,7 @@ test_gc_garbage_loop_stays_under_peak_bound(void **state)
         if (i % 100 == 0)
             assert_int_equal(wf_list_append(ts, keep, s), 0);
         // What the eval loop does at a safe point.
-        if (ts->eval_breaker & WF_BRK_GC)
+        if (wf_atomic_load_relaxed_u32(&ts->eval_breaker) & WF_BRK_GC)
             assert_int_equal(wf_brk_handle(ts), 0);
         if (ts->alloc_bytes > peak_alloc_bytes)
             peak_alloc_bytes = ts->alloc_bytes;

@@ -511,7 +511,7 @@ test_instr_versions_bump_only_on_change(void **state)
     uint64_t v1 = wf_mon_version();
     assert_true(v1 > v0);
     assert_int_equal(pauses(), p0 + 1);  // exactly one pause
-    assert_int_equal(wf_instr_data_of(f)->version, v1);
+    assert_int_equal(wf_atomic_load_relaxed_u64(&wf_instr_data_of(f)->version), v1);
     // The same set again: no pause, no bump.
     assert_int_equal(wf_mon_set_events(ts, TOOL_A, WF_EVMASK(WF_EV_LINE)),
                      0);

@@ -17,6 +17,8 @@
 #include "threads/stw.h"
 #include "threads/thread.h"
 
+#include "expect_abort.h"
+
 static wf_thread *ts;
 
 static int
@@ -92,13 +94,13 @@ enum { NWORKERS = 4, NPAUSES = 300 };
 typedef struct worker {
     pthread_t thread;
     bool blocking;      // detach/attach around short waits
-    uint64_t progress;  // W: the worker (relaxed). R: the test
-    uint32_t attached;  // 1 while attached between waits (relaxed)
+    wf_atomic_u64 progress;  // W: the worker (relaxed). R: the test
+    wf_atomic_u32 attached;  // 1 while attached between waits (relaxed)
     wf_thread *ts;      // W: the worker before ready. R: the test
 } worker;
 
-static uint32_t stop_workers;  // W: test. R: workers (relaxed)
-static uint32_t nready;        // W: workers (acq_rel add). R: test
+static wf_atomic_u32 stop_workers;  // W: test. R: workers (relaxed)
+static wf_atomic_u32 nready;      // W: workers (acq_rel add). R: test
 
 static void *
 worker_main(void *arg)
@@ -190,7 +192,7 @@ test_stw_begin_parks_every_attached_thread(void **state)
 
 // A thread detached in a wait that wakes mid-pause stays out until the
 // pause ends.
-static uint32_t attach_phase;  // 0 waiting, 1 go attach, 2 attached
+static wf_atomic_u32 attach_phase;  // 0 waiting, 1 go attach, 2 attached
 
 static void *
 late_attacher(void *arg)
@@ -239,7 +241,7 @@ test_stw_detached_thread_waits_for_the_pause_to_end(void **state)
 
 // Several threads request pauses at once: they serialise, and a
 // requester waiting for the pause mutex is parked by the current pause.
-static uint32_t in_pause;  // W/R: pause holders (relaxed)
+static wf_atomic_u32 in_pause;  // W/R: pause holders (relaxed)
 
 static void *
 requester_main(void *arg)
@@ -280,6 +282,63 @@ test_stw_concurrent_requesters_serialise(void **state)
     assert_false(wf_stw_is_stopped());
 }
 
+static void
+assert_world_stopped(void *arg)
+{
+    (void)arg;
+    WF_ASSERT_WORLD_STOPPED();
+}
+
+// WF_ASSERT_WORLD_STOPPED holds inside a pause, on its holder.
+static void
+test_stw_assert_world_stopped_passes_in_a_pause(void **state)
+{
+    (void)state;
+    assert_int_equal(wf_stw_begin(ts, WF_STW_TEST), 0);
+    WF_ASSERT_WORLD_STOPPED();
+    wf_stw_end(ts);
+}
+
+// ... and aborts, naming the caller's file:line, outside one.
+static void
+test_stw_assert_world_stopped_aborts_outside_a_pause(void **state)
+{
+    (void)state;
+    child_result r = run_in_child(assert_world_stopped, NULL);
+    assert_true(r.aborted);
+    assert_non_null(strstr(r.err, "WF_ASSERT_WORLD_STOPPED failed: no pause"));
+    assert_non_null(strstr(r.err, "test_stw.c:"));
+}
+
+static void *
+assert_from_other_thread(void *arg)
+{
+    (void)arg;
+    WF_ASSERT_WORLD_STOPPED();  // not the holder: aborts the child
+    return NULL;
+}
+
+static void
+pause_then_assert_elsewhere(void *arg)
+{
+    (void)arg;
+    if (wf_stw_begin(ts, WF_STW_TEST) < 0)
+        return;
+    pthread_t t;
+    pthread_create(&t, NULL, assert_from_other_thread, NULL);
+    pthread_join(t, NULL);
+}
+
+// ... and on a thread that is not the pause holder.
+static void
+test_stw_assert_world_stopped_aborts_off_the_holder(void **state)
+{
+    (void)state;
+    child_result r = run_in_child(pause_then_assert_elsewhere, NULL);
+    assert_true(r.aborted);
+    assert_non_null(strstr(r.err, "is not the pause holder"));
+}
+
 int
 main(void)
 {
@@ -290,6 +349,9 @@ main(void)
         cmocka_unit_test(test_stw_begin_parks_every_attached_thread),
         cmocka_unit_test(test_stw_detached_thread_waits_for_the_pause_to_end),
         cmocka_unit_test(test_stw_concurrent_requesters_serialise),
+        cmocka_unit_test(test_stw_assert_world_stopped_passes_in_a_pause),
+        cmocka_unit_test(test_stw_assert_world_stopped_aborts_outside_a_pause),
+        cmocka_unit_test(test_stw_assert_world_stopped_aborts_off_the_holder),
     };
     return cmocka_run_group_tests_name("stw", tests, group_setup,
                                        group_teardown);

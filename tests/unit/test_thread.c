@@ -167,7 +167,7 @@ test_thread_detach_attach_round_trip(void **state)
 // lost, and nothing deadlocks.
 typedef struct gc_job {
     int rounds;
-    uint32_t *go;
+    wf_atomic_u32 *go;
 } gc_job;
 
 static void *
@@ -203,7 +203,7 @@ static void
 test_thread_two_threads_collect_at_once(void **state)
 {
     (void)state;
-    uint32_t go = 0;
+    wf_atomic_u32 go = WF_ATOMIC_INIT(0);
     gc_job jobs[2] = {{.rounds = 200, .go = &go}, {.rounds = 200, .go = &go}};
     pthread_t th[2], churn[4];
     for (int i = 0; i < 2; i++)
