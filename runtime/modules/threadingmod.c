@@ -20,6 +20,7 @@
 #include "objects/error.h"
 #include "vm/eval.h"
 #include "legacy/legacy.h"
+#include "modules/modules.h"
 #include "threads/stw.h"
 
 // ===== Timed waits =====
@@ -988,6 +989,8 @@ init_types(wf_thread *ts)
     return 0;
 }
 
+// modules.def root visitor of `_thread`: its static types (their method
+// dicts).
 void
 wf_threading_visit_roots(wf_visit_fn visit, void *ctx)
 {
@@ -997,8 +1000,8 @@ wf_threading_visit_roots(wf_visit_fn visit, void *ctx)
     visit(wf_val_from_obj(&wf_thread_handle_type), ctx);
 }
 
-static wf_value
-thread_mod_init(wf_thread *ts)
+wf_value
+wf_threading_thread_module_init(wf_thread *ts)
 {
     static const struct {
         const char *name;
@@ -1248,8 +1251,8 @@ static const char threading_src[] =
 
 // Module init for wf_import("threading"): import _thread (directly: the
 // import lock is held), then run the Python half in the module's dict.
-static wf_value
-threading_mod_init(wf_thread *ts)
+wf_value
+wf_threading_module_init(wf_thread *ts)
 {
     wf_interp *interp = ts->interp;
     size_t mark = wf_root_mark(ts);
@@ -1259,7 +1262,7 @@ threading_mod_init(wf_thread *ts)
         return WF_NULL;
     wf_value th = wf_dict_get_str(interp->modules, key);
     if (th == WF_NULL) {
-        th = thread_mod_init(ts);
+        th = wf_threading_thread_module_init(ts);
         if (th == WF_NULL || wf_root_push(ts, th) < 0 ||
             wf_dict_set_str(ts, interp->modules, key, th) < 0)
             goto done;
@@ -1281,13 +1284,4 @@ threading_mod_init(wf_thread *ts)
 done:
     wf_root_release(ts, mark);
     return result;
-}
-
-int
-wf_threading_register(void)
-{
-    if (wf_module_register_builtin("_thread", thread_mod_init) < 0 ||
-        wf_module_register_builtin("threading", threading_mod_init) < 0)
-        return -1;
-    return 0;
 }

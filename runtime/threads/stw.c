@@ -116,12 +116,6 @@ wf_stw_is_stopped(void)
     return wf_atomic_load_acquire_u32(&stopped) != 0;
 }
 
-wf_thread *
-wf_stw_holder(void)
-{
-    return wf_atomic_load_relaxed_ptr((void *const *)&holder);
-}
-
 // ===== Parking =====
 
 void
