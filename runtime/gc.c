@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "atomic.h"
+#include "fatal.h"
 #include "objects/error.h"
 #include "monitor/instrument.h"
 #include "monitor/monitor.h"
@@ -124,11 +125,8 @@ grow_or_die(void ***arr, size_t *cap)
 {
     size_t ncap = *cap ? 2 * *cap : 1024;
     void **p = realloc(*arr, ncap * sizeof *p);
-    if (p == NULL) {
-        // A collection that cannot finish marking cannot sweep safely.
-        fputs("weft: fatal: out of memory while marking\n", stderr);
-        abort();
-    }
+    if (p == NULL)  // a collection that cannot finish marking cannot sweep
+        wf_fatal("out of memory while marking");
     *arr = p;
     *cap = ncap;
 }
