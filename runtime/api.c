@@ -55,8 +55,9 @@ start_up(wf_thread *ts)
         wf_classbuild_init(ts) < 0)
         return WEFT_ENOMEM;
     // 6. native modules, created on first import. Registration fails only
-    // when the registry is full or a name is already registered (a second
-    // runtime in one process, which weft_runtime_new does not support).
+    // when module.c's table is full or a name is already registered: a
+    // runtime made after an earlier one was freed (weft.h: one per process
+    // for now), which start-up refused before the registry too (sys).
     for (size_t i = 0; i < sizeof native_modules / sizeof native_modules[0];
          i++)
         if (wf_module_register_builtin(native_modules[i].name,
