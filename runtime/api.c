@@ -18,11 +18,11 @@
 #include "vm/eval.h"
 #include "vm/frame.h"
 #include "objects/gen.h"
-#include "modules/sysmodule.h"
-#include "modules/weftmod.h"
+#include "modules/modules.h"
+#include "modules/sysmodule.h"      // wf_sys_update_argv (weft_set_argv)
+#include "modules/threadingmod.h"   // wf_threading_wait_all (at exit)
 #include "threads/stw.h"
 #include "threads/thread.h"
-#include "modules/threadingmod.h"
 
 struct weft_runtime {
     wf_thread *ts;  // the main thread's state
@@ -30,6 +30,16 @@ struct weft_runtime {
 
 // The live runtime, if any (one per process). W/R: the creating thread.
 static weft_runtime *live_runtime;
+
+// The native modules of modules/modules.def, for wf_import.
+static const struct {
+    const char *name;
+    wf_value (*init)(wf_thread *ts);
+} native_modules[] = {
+#define WF_MODULE(name, init) {#name, init},
+#define WF_MODULE_ROOTS(name, init, visit_roots) {#name, init},
+#include "modules/modules.def"
+};
 
 static weft_status
 start_up(wf_thread *ts)
@@ -42,10 +52,17 @@ start_up(wf_thread *ts)
     if (wf_code_init_type(ts) < 0 ||           // 5. the VM's own parts
         wf_gen_init_type(ts) < 0 ||
         wf_frame_init_type(ts) < 0 ||
-        wf_classbuild_init(ts) < 0 ||
-        wf_sys_register(ts) < 0 ||
-        wf_weftmod_register() < 0)
+        wf_classbuild_init(ts) < 0)
         return WEFT_ENOMEM;
+    // 6. native modules, created on first import. Registration fails only
+    // when module.c's table is full or a name is already registered: a
+    // runtime made after an earlier one was freed (weft.h: one per process
+    // for now), which start-up refused before the registry too (sys).
+    for (size_t i = 0; i < sizeof native_modules / sizeof native_modules[0];
+         i++)
+        if (wf_module_register_builtin(native_modules[i].name,
+                                       native_modules[i].init) < 0)
+            return WEFT_ENOMEM;
     return WEFT_OK;
 }
 

@@ -1,38 +1,6 @@
-// runtime/check.c -- wf_fatal: the one way the runtime dies on corrupted
-// internal state (STYLE 7.4; Redis's assert with a backtrace).
+// runtime/check.c -- what check.h's assertions need out of line (the
+// coverage build's WF_TESTCASE mark). wf_fatal itself is fatal.c.
 #include "check.h"
-
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#if defined(__GLIBC__)
-#  include <execinfo.h>
-#  include <unistd.h>
-#endif
-
-void
-wf_fatal_at(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    fflush(stdout);
-    fputs("weft: fatal: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n  at %s:%d, thread %#lx\n", file, line,
-            (unsigned long)pthread_self());
-#if defined(__GLIBC__)
-    void *frames[64];
-    int n = backtrace(frames, 64);
-    fputs("  backtrace:\n", stderr);
-    fflush(stderr);
-    backtrace_symbols_fd(frames, n, STDERR_FILENO);
-#endif
-    fflush(stderr);
-    abort();
-}
 
 #if defined(WF_COVERAGE) && WF_COVERAGE
 // WF_TESTCASE's mark: a store the optimiser must keep.

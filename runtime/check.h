@@ -1,5 +1,6 @@
-// runtime/check.h -- assertions that say what they check (wf_fatal,
-// WF_ASSERT, WF_ALWAYS, WF_NEVER, WF_TESTCASE, WF_UNREACHABLE; STYLE 7.4).
+// runtime/check.h -- assertions that say what they check (WF_ASSERT,
+// WF_ALWAYS, WF_NEVER, WF_TESTCASE, WF_UNREACHABLE; STYLE 7.4), built on
+// wf_fatal (fatal.h).
 // Contract checks live beside their subjects and are built on these:
 // WF_ASSERT_WORLD_STOPPED (threads/stw.h), the lock-rank checks (lock.h).
 //
@@ -22,13 +23,7 @@
 #endif
 
 #include "config.h"
-
-// Report corrupted internal state and abort: prints "weft: fatal: ",
-// the message, [file]:[line], the calling thread's id and a backtrace to
-// stderr, then abort()s. A user script never reaches it. Any thread.
-WF_NORETURN WF_COLD WF_PRINTF(3, 4) void
-wf_fatal_at(const char *file, int line, const char *fmt, ...);
-#define wf_fatal(...) wf_fatal_at(__FILE__, __LINE__, __VA_ARGS__)
+#include "fatal.h"
 
 #if WF_CHECKS
 #  define WF_ASSERT(c)                                                    \

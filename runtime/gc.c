@@ -12,11 +12,12 @@
 #include <string.h>
 
 #include "atomic.h"
+#include "fatal.h"
 #include "objects/error.h"
 #include "monitor/instrument.h"
 #include "monitor/monitor.h"
+#include "modules/modules.h"
 #include "threads/stw.h"
-#include "modules/threadingmod.h"
 
 #define GC_MIN_THRESHOLD ((size_t)8 << 20)
 
@@ -124,11 +125,8 @@ grow_or_die(void ***arr, size_t *cap)
 {
     size_t ncap = *cap ? 2 * *cap : 1024;
     void **p = realloc(*arr, ncap * sizeof *p);
-    if (p == NULL) {
-        // A collection that cannot finish marking cannot sweep safely.
-        fputs("weft: fatal: out of memory while marking\n", stderr);
-        abort();
-    }
+    if (p == NULL)  // a collection that cannot finish marking cannot sweep
+        wf_fatal("out of memory while marking");
     *arr = p;
     *cap = ncap;
 }
@@ -237,7 +235,9 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
     // ----- mark -----
     wf_types_visit_roots(wf_gc_visit, &ms);
     wf_mon_visit_roots(wf_gc_visit, &ms);  // tool names, callbacks
-    wf_threading_visit_roots(wf_gc_visit, &ms);
+#define WF_MODULE(name, init)
+#define WF_MODULE_ROOTS(name, init, visit_roots) visit_roots(wf_gc_visit, &ms);
+#include "modules/modules.def"
     wf_gc_visit(interp->modules, &ms);
     wf_gc_visit(interp->builtins, &ms);
     wf_gc_visit(interp->builtins_dict, &ms);

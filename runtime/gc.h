@@ -1,8 +1,9 @@
 // runtime/gc.h -- the precise stop-the-world mark-sweep collector (wf_gc_*).
 // Objects are on their allocating thread's list (wf_thread.alloc_head);
 // roots are every thread's frames, root stack, exception state and trace
-// objects, plus the interpreter's modules and the static types. A
-// collection runs only inside a pause (ARCHITECTURE "Memory").
+// objects, plus the interpreter's modules, the static types and the
+// native modules' roots (modules/modules.def). A collection runs only
+// inside a pause (ARCHITECTURE "Memory").
 #ifndef WF_RUNTIME_GC_H
 #define WF_RUNTIME_GC_H
 #ifndef WF_INTERNAL

@@ -15,8 +15,8 @@
 
 #include "objects/error.h"
 #include "objects/gen.h"
+#include "modules/modules.h"
 #include "threads/thread.h"
-#include "modules/threadingmod.h"
 
 // ===== stdout buffer =====
 
@@ -59,14 +59,6 @@ put_locked(const char *s, size_t n)
     }
     memcpy(outbuf + outlen, s, n);
     outlen += n;
-}
-
-void
-wf_bi_write_stdout(const char *s, size_t n)
-{
-    pthread_mutex_lock(&out_lock);
-    put_locked(s, n);
-    pthread_mutex_unlock(&out_lock);
 }
 
 void
@@ -808,8 +800,9 @@ bi_ascii(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
 
 // ===== Module =====
 
-static wf_value
-builtins_module_init(wf_thread *ts)
+// modules.def init of `builtins`: the module wf_builtins_init made.
+wf_value
+wf_bi_module_init(wf_thread *ts)
 {
     return ts->interp->builtins;
 }
@@ -867,11 +860,6 @@ wf_builtins_init(wf_thread *ts)
     wf_value name = wf_str_intern(ts, "builtins");
     if (name == WF_NULL || wf_dict_set(ts, interp->modules, name, m) < 0)
         return WF_NULL;
-    // Registration fails only for a duplicate (a second init): harmless.
-    if (wf_module_register_builtin("builtins", builtins_module_init) < 0 ||
-        wf_time_register() < 0 || wf_threading_register() < 0) {
-        // Already registered by an earlier init in this process.
-    }
     static bool atexit_done;
     if (!atexit_done) {
         atexit(flush_at_exit);

@@ -10,6 +10,7 @@
 #include "objects/error.h"
 #include "vm/frame.h"
 #include "legacy/legacy.h"
+#include "modules/modules.h"
 #include "monitor/monitor.h"
 
 // ===== Functions =====
@@ -222,8 +223,8 @@ argv_list(wf_thread *ts)
     return argv;
 }
 
-static wf_value
-sys_init(wf_thread *ts)
+wf_value
+wf_sys_module_init(wf_thread *ts)
 {
     static const struct {
         const char *name;
@@ -290,13 +291,6 @@ sys_init(wf_thread *ts)
     if (tag == WF_NULL || wf_module_add(ts, impl, "cache_tag", tag) < 0)
         return WF_NULL;
     return m;
-}
-
-int
-wf_sys_register(wf_thread *ts)
-{
-    (void)ts;
-    return wf_module_register_builtin("sys", sys_init);
 }
 
 int

@@ -20,6 +20,7 @@
 #include "objects/error.h"
 #include "vm/eval.h"
 #include "legacy/legacy.h"
+#include "modules/modules.h"
 #include "threads/stw.h"
 
 // ===== Timed waits =====
@@ -97,8 +98,7 @@ typedef struct tlock {
     uint64_t count;  // RLock: recursion count. W/R: under [mutex]
 } tlock;
 
-extern wf_type wf_thread_lock_type, wf_thread_rlock_type,
-    wf_thread_event_type, wf_thread_handle_type;
+static wf_type lock_type, rlock_type, event_type, handle_type;
 
 static void
 tlock_finalize(wf_obj *self)
@@ -270,7 +270,7 @@ lock_repr(wf_thread *ts, wf_value self)
 {
     tlock *l = as_tlock(self);
     bool locked = wf_atomic_load_relaxed_u32(&l->locked) != 0;
-    if (wf_val_is(self, &wf_thread_rlock_type)) {
+    if (wf_val_is(self, &rlock_type)) {
         pthread_mutex_lock(&l->mutex);
         uint64_t owner = l->locked.v ? l->owner : 0, count = l->count;
         pthread_mutex_unlock(&l->mutex);
@@ -332,14 +332,14 @@ static wf_value
 lock_m_exit(wf_thread *ts, const wf_value *args, size_t nargs,
             wf_value kwnames)
 {
-    if (wf_val_is(args[0], &wf_thread_rlock_type))
+    if (wf_val_is(args[0], &rlock_type))
         return rlock_m_release(ts, args, 1, WF_NULL);
     (void)nargs;
     (void)kwnames;
     return lock_m_release(ts, args, 1, WF_NULL);
 }
 
-wf_type wf_thread_lock_type = {
+static wf_type lock_type = {
     .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
     .name = "lock",
     .basic_size = sizeof(tlock),
@@ -348,7 +348,7 @@ wf_type wf_thread_lock_type = {
     .new_ = lock_type_new,
 };
 
-wf_type wf_thread_rlock_type = {
+static wf_type rlock_type = {
     .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
     .name = "RLock",
     .basic_size = sizeof(tlock),
@@ -459,7 +459,7 @@ event_m_wait(wf_thread *ts, const wf_value *args, size_t nargs,
     return wf_val_bool(flag);
 }
 
-wf_type wf_thread_event_type = {
+static wf_type event_type = {
     .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
     .name = "Event",
     .basic_size = sizeof(tevent),
@@ -586,7 +586,7 @@ static wf_value
 start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
              bool daemon)
 {
-    thandle *h = (thandle *)wf_gc_alloc(ts, &wf_thread_handle_type,
+    thandle *h = (thandle *)wf_gc_alloc(ts, &handle_type,
                                         sizeof(thandle));
     if (h == NULL)
         return WF_NULL;
@@ -719,7 +719,7 @@ handle_m_ident(wf_thread *ts, const wf_value *args, size_t nargs,
     return wf_int_new(ts, sh != NULL ? (int64_t)sh->ident : (int64_t)ts->ident);
 }
 
-wf_type wf_thread_handle_type = {
+static wf_type handle_type = {
     .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
     .name = "_ThreadHandle",
     .basic_size = sizeof(thandle),
@@ -769,7 +769,7 @@ th_allocate_lock(wf_thread *ts, const wf_value *args, size_t nargs,
     (void)args;
     if (wf_arg_check(ts, "allocate_lock", nargs, kw, 0, 0) < 0)
         return WF_NULL;
-    return tlock_new_of(ts, &wf_thread_lock_type);
+    return tlock_new_of(ts, &lock_type);
 }
 
 static wf_value
@@ -865,7 +865,7 @@ th_main_handle(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     (void)args;
     if (wf_arg_check(ts, "_main_handle", nargs, kw, 0, 0) < 0)
         return WF_NULL;
-    thandle *h = (thandle *)wf_gc_alloc(ts, &wf_thread_handle_type,
+    thandle *h = (thandle *)wf_gc_alloc(ts, &handle_type,
                                         sizeof(thandle));
     return h != NULL ? wf_val_from_obj(h) : WF_NULL;
 }
@@ -953,33 +953,33 @@ init_types(wf_thread *ts)
         const char *name;
         wf_cfunc fn;
     } methods[] = {
-        {&wf_thread_lock_type, "acquire", lock_m_acquire},
-        {&wf_thread_lock_type, "acquire_lock", lock_m_acquire},
-        {&wf_thread_lock_type, "release", lock_m_release},
-        {&wf_thread_lock_type, "release_lock", lock_m_release},
-        {&wf_thread_lock_type, "locked", lock_m_locked},
-        {&wf_thread_lock_type, "__enter__", lock_m_enter},
-        {&wf_thread_lock_type, "__exit__", lock_m_exit},
-        {&wf_thread_rlock_type, "acquire", rlock_m_acquire},
-        {&wf_thread_rlock_type, "release", rlock_m_release},
-        {&wf_thread_rlock_type, "__enter__", rlock_m_enter},
-        {&wf_thread_rlock_type, "__exit__", lock_m_exit},
-        {&wf_thread_event_type, "set", event_m_set},
-        {&wf_thread_event_type, "clear", event_m_clear},
-        {&wf_thread_event_type, "is_set", event_m_is_set},
-        {&wf_thread_event_type, "isSet", event_m_is_set},
-        {&wf_thread_event_type, "wait", event_m_wait},
-        {&wf_thread_handle_type, "join", handle_m_join},
-        {&wf_thread_handle_type, "is_done", handle_m_is_done},
-        {&wf_thread_handle_type, "ident", handle_m_ident},
+        {&lock_type, "acquire", lock_m_acquire},
+        {&lock_type, "acquire_lock", lock_m_acquire},
+        {&lock_type, "release", lock_m_release},
+        {&lock_type, "release_lock", lock_m_release},
+        {&lock_type, "locked", lock_m_locked},
+        {&lock_type, "__enter__", lock_m_enter},
+        {&lock_type, "__exit__", lock_m_exit},
+        {&rlock_type, "acquire", rlock_m_acquire},
+        {&rlock_type, "release", rlock_m_release},
+        {&rlock_type, "__enter__", rlock_m_enter},
+        {&rlock_type, "__exit__", lock_m_exit},
+        {&event_type, "set", event_m_set},
+        {&event_type, "clear", event_m_clear},
+        {&event_type, "is_set", event_m_is_set},
+        {&event_type, "isSet", event_m_is_set},
+        {&event_type, "wait", event_m_wait},
+        {&handle_type, "join", handle_m_join},
+        {&handle_type, "is_done", handle_m_is_done},
+        {&handle_type, "ident", handle_m_ident},
     };
     static bool done;  // under the import lock
     if (done)
         return 0;
-    if (ready_type(ts, &wf_thread_lock_type) < 0 ||
-        ready_type(ts, &wf_thread_rlock_type) < 0 ||
-        ready_type(ts, &wf_thread_event_type) < 0 ||
-        ready_type(ts, &wf_thread_handle_type) < 0)
+    if (ready_type(ts, &lock_type) < 0 ||
+        ready_type(ts, &rlock_type) < 0 ||
+        ready_type(ts, &event_type) < 0 ||
+        ready_type(ts, &handle_type) < 0)
         return -1;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         if (wf_type_add_method(ts, methods[i].tp, methods[i].name,
@@ -989,17 +989,19 @@ init_types(wf_thread *ts)
     return 0;
 }
 
+// modules.def root visitor of `_thread`: its static types (their method
+// dicts).
 void
 wf_threading_visit_roots(wf_visit_fn visit, void *ctx)
 {
-    visit(wf_val_from_obj(&wf_thread_lock_type), ctx);
-    visit(wf_val_from_obj(&wf_thread_rlock_type), ctx);
-    visit(wf_val_from_obj(&wf_thread_event_type), ctx);
-    visit(wf_val_from_obj(&wf_thread_handle_type), ctx);
+    visit(wf_val_from_obj(&lock_type), ctx);
+    visit(wf_val_from_obj(&rlock_type), ctx);
+    visit(wf_val_from_obj(&event_type), ctx);
+    visit(wf_val_from_obj(&handle_type), ctx);
 }
 
-static wf_value
-thread_mod_init(wf_thread *ts)
+wf_value
+wf_threading_thread_module_init(wf_thread *ts)
 {
     static const struct {
         const char *name;
@@ -1034,10 +1036,10 @@ thread_mod_init(wf_thread *ts)
             return WF_NULL;
     wf_value tmax = wf_float_new(ts, 9223372036.0);
     if (tmax == WF_NULL ||
-        wf_module_add(ts, m, "LockType", wf_val_from_obj(&wf_thread_lock_type)) < 0 ||
-        wf_module_add(ts, m, "lock", wf_val_from_obj(&wf_thread_lock_type)) < 0 ||
-        wf_module_add(ts, m, "RLock", wf_val_from_obj(&wf_thread_rlock_type)) < 0 ||
-        wf_module_add(ts, m, "Event", wf_val_from_obj(&wf_thread_event_type)) < 0 ||
+        wf_module_add(ts, m, "LockType", wf_val_from_obj(&lock_type)) < 0 ||
+        wf_module_add(ts, m, "lock", wf_val_from_obj(&lock_type)) < 0 ||
+        wf_module_add(ts, m, "RLock", wf_val_from_obj(&rlock_type)) < 0 ||
+        wf_module_add(ts, m, "Event", wf_val_from_obj(&event_type)) < 0 ||
         wf_module_add(ts, m, "error", wf_val_from_obj(&wf_exc_RuntimeError)) < 0 ||
         wf_module_add(ts, m, "TIMEOUT_MAX", tmax) < 0)
         return WF_NULL;
@@ -1249,8 +1251,8 @@ static const char threading_src[] =
 
 // Module init for wf_import("threading"): import _thread (directly: the
 // import lock is held), then run the Python half in the module's dict.
-static wf_value
-threading_mod_init(wf_thread *ts)
+wf_value
+wf_threading_module_init(wf_thread *ts)
 {
     wf_interp *interp = ts->interp;
     size_t mark = wf_root_mark(ts);
@@ -1260,7 +1262,7 @@ threading_mod_init(wf_thread *ts)
         return WF_NULL;
     wf_value th = wf_dict_get_str(interp->modules, key);
     if (th == WF_NULL) {
-        th = thread_mod_init(ts);
+        th = wf_threading_thread_module_init(ts);
         if (th == WF_NULL || wf_root_push(ts, th) < 0 ||
             wf_dict_set_str(ts, interp->modules, key, th) < 0)
             goto done;
@@ -1282,13 +1284,4 @@ threading_mod_init(wf_thread *ts)
 done:
     wf_root_release(ts, mark);
     return result;
-}
-
-int
-wf_threading_register(void)
-{
-    if (wf_module_register_builtin("_thread", thread_mod_init) < 0 ||
-        wf_module_register_builtin("threading", threading_mod_init) < 0)
-        return -1;
-    return 0;
 }

@@ -1,6 +1,8 @@
 // runtime/modules/threadingmod.h -- the `_thread` and `threading` modules
 // (wf_threading_*): OS threads for Python code, Lock, RLock, Event, and
 // the process-exit wait for non-daemon threads (LANGUAGE.md "threading").
+// Both modules are listed in modules/modules.def; this header holds what
+// api.c calls beyond the registry.
 #ifndef WF_RUNTIME_MODULES_THREADINGMOD_H
 #define WF_RUNTIME_MODULES_THREADINGMOD_H
 #ifndef WF_INTERNAL
@@ -9,17 +11,9 @@
 
 #include "threads/thread.h"
 
-// Register "_thread" and "threading" for import (wf_builtins_init calls it,
-// before any thread but the main one exists). Returns 0 or -1.
-WF_MUST_CHECK int wf_threading_register(void);
-
 // Block until every non-daemon thread started by `threading`/`_thread` has
 // finished (CPython's threading._shutdown). Caller: attached, at a safe
 // point (it waits detached).
 void wf_threading_wait_all(wf_thread *ts);
-
-// Visit the static types of this module (their method dicts) for the
-// collector.
-void wf_threading_visit_roots(wf_visit_fn visit, void *ctx);
 
 #endif

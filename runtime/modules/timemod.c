@@ -1,13 +1,14 @@
 // runtime/modules/timemod.c -- the built-in `time` module (wf_time_*): clocks and
 // sleep. sleep detaches the thread while it blocks, so a pause never
 // waits for a sleeping thread (ARCHITECTURE "Threads and the pause").
-#include "objects/object.h"
+#include "modules/modules.h"
 
 #include <errno.h>
 #include <math.h>
 #include <time.h>
 
 #include "objects/error.h"
+#include "objects/object.h"
 #include "threads/thread.h"
 
 static wf_value
@@ -102,9 +103,8 @@ t_sleep(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     return WF_NONE;
 }
 
-// Module init for wf_import("time").
-static wf_value
-time_init(wf_thread *ts)
+wf_value
+wf_time_module_init(wf_thread *ts)
 {
     static const struct {
         const char *name;
@@ -126,10 +126,4 @@ time_init(wf_thread *ts)
         if (wf_module_add_func(ts, m, funcs[i].name, funcs[i].fn) < 0)
             return WF_NULL;
     return m;
-}
-
-int
-wf_time_register(void)
-{
-    return wf_module_register_builtin("time", time_init);
 }

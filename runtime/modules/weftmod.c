@@ -10,7 +10,7 @@
 //   _weft.settrace_all_threads_c_noop()
 //       the same for every thread, in one pause.
 // Errors raise RuntimeError naming the weft_status.
-#include "modules/weftmod.h"
+#include "modules/modules.h"
 
 #include <weft.h>
 
@@ -114,8 +114,8 @@ w_settrace_all_threads_c_noop(wf_thread *ts, const wf_value *args,
                       weft_set_trace_all_threads);
 }
 
-static wf_value
-weftmod_init(wf_thread *ts)
+wf_value
+wf_weftmod_module_init(wf_thread *ts)
 {
     static const struct {
         const char *name;
@@ -133,10 +133,4 @@ weftmod_init(wf_thread *ts)
         if (wf_module_add_func(ts, m, funcs[i].name, funcs[i].fn) < 0)
             return WF_NULL;
     return m;
-}
-
-int
-wf_weftmod_register(void)
-{
-    return wf_module_register_builtin("_weft", weftmod_init);
 }

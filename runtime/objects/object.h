@@ -655,13 +655,10 @@ extern wf_type wf_seqiter_type, wf_dictiter_type, wf_enumerate_type,
 extern wf_type wf_dict_keys_type, wf_dict_values_type, wf_dict_items_type;
 
 // builtins module (bltinmodule.c). Create the builtins module, store it in
-// interp->builtins / builtins_dict and interp->modules, add every builtin
-// function, type and exception name (wf_exc_init), and register the "time"
-// and "builtins" modules for import. Returns the module or WF_NULL.
+// interp->builtins / builtins_dict and interp->modules, and add every
+// builtin function, type and exception name (wf_exc_init). Returns the
+// module or WF_NULL. (Its import entry is in modules/modules.def.)
 WF_MUST_CHECK wf_value wf_builtins_init(wf_thread *ts);
-// Write [n] bytes to the process's stdout buffer (what print uses).
-// Thread-safe: one lock per stream, the whole call is atomic.
-void wf_bi_write_stdout(const char *s, size_t n);
 // Flush the stdout buffer. Called before anything is written to stderr
 // and at exit. Thread-safe.
 void wf_bi_flush_stdout(void);
@@ -671,9 +668,6 @@ void wf_bi_flush_stdout(void);
 // Returns 0, or -1 if the registry is full or [name] is registered twice.
 WF_MUST_CHECK int wf_module_register_builtin(const char *name,
                                              wf_value (*init)(wf_thread *));
-// Register the built-in `time` module (timemod.c); called by
-// wf_builtins_init. Returns 0 or -1.
-WF_MUST_CHECK int wf_time_register(void);
 // Set attribute [name] of module [mod] to [v] (for module init functions).
 WF_MUST_CHECK int wf_module_add(wf_thread *ts, wf_value mod,
                                 const char *name, wf_value v);

@@ -121,18 +121,19 @@ wf_stw_is_stopped(void)
     return wf_atomic_load_acquire_u32(&stopped) != 0;
 }
 
-wf_thread *
-wf_stw_holder(void)
+#if WF_CHECKS
+// The pause holder, or NULL (for the pause assertion).
+static wf_thread *
+stw_holder(void)
 {
     return wf_atomic_load_relaxed_ptr(&holder);
 }
 
-#if WF_CHECKS
 void
 wf_stw_assert_stopped_at(const char *file, int line)
 {
     wf_thread *self = wf_thread_current();
-    wf_thread *h = wf_stw_holder();
+    wf_thread *h = stw_holder();
     if (h == NULL || !wf_stw_is_stopped())
         wf_fatal_at(file, line, "WF_ASSERT_WORLD_STOPPED failed: no pause "
                                 "is in force");

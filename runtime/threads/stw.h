@@ -35,8 +35,6 @@ WF_MUST_CHECK int wf_stw_begin(wf_thread *ts, wf_stw_reason why);
 void wf_stw_end(wf_thread *ts);
 // True while the world is stopped (for WF_ASSERT_WORLD_STOPPED).
 bool wf_stw_is_stopped(void);
-// The thread holding the pause, or NULL. Any thread (relaxed).
-wf_thread *wf_stw_holder(void);
 
 // WF_ASSERT_WORLD_STOPPED(): the contract check of every write that a W:
 // comment says happens in a pause (STYLE 4.2, 7.4). In WF_CHECKS builds it

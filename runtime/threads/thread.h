@@ -37,7 +37,10 @@ typedef struct wf_exc_info {
     struct wf_exc_info *previous;  // outer item, or NULL
 } wf_exc_info;
 
-// Legacy trace/profile C function (the monitoring/legacy issues fill these).
+// Legacy trace/profile C function (CPython's Py_tracefunc), held in the
+// c_tracefunc/c_profilefunc slots below and called by legacy/slots.c:
+// [what] is a PyTrace_* number (legacy/legacy.h). Returns 0, or non-zero
+// with an exception set.
 typedef int (*wf_tracefunc)(wf_value obj, wf_frame *frame, int what,
                             wf_value arg);
 
@@ -110,15 +113,17 @@ struct wf_thread {
     // setter reads them). W/R: owner only.
     int32_t lslot_what;
     wf_frame *lslot_frame;
-    // The Python-level trace (or profile) function running as a callback
-    // frame of the eval loop (runtime/legacy/cbframe.h): [frame] is
-    // that frame (NULL: none; at most one, since events are not delivered
-    // while it runs); the rest is what its return restores. W/R: owner.
-    // The resident callback frame (runtime/legacy/cbframe.h): malloc'ed, [cb_frame_words] words, its header kept ready
-    // for the last trace function run in it. NULL until first needed.
+    // The resident callback frame (runtime/legacy/cbframe.h): malloc'ed,
+    // [cb_frame_words] words, its header kept ready for the last trace
+    // function run in it. NULL until first needed.
     // W/R: owner; the collector visits its function (frame.c).
     wf_frame *cb_frame;
     uint32_t cb_frame_words;
+    // The Python-level trace (or profile) function running as a callback
+    // frame of the eval loop (runtime/legacy/cbframe.h):
+    // [frame] is that frame (NULL: none; at most one, since events are not
+    // delivered while it runs); the rest is what its return restores.
+    // W/R: owner.
     struct wf_lcb {
         wf_frame *frame;          // the trace function's frame, or NULL
         wf_value *stack_top;      // the data stack's top before it
@@ -220,9 +225,10 @@ extern wf_interp wf_the_interp;
 //                                            strings, interp->modules
 //   4. wf_builtins_init(ts)                  builtins module; sets
 //                                            interp->builtins(_dict); calls
-//                                            wf_exc_init; registers "time"
-//   5. wf_module_register_builtin("sys", ...) and the other VM modules,
-//      then create __main__ and run.
+//                                            wf_exc_init
+//   5. the VM's own types (code, generator, frame, class building)
+//   6. wf_module_register_builtin for each native module of
+//      modules/modules.def, then create __main__ and run.
 // At exit: wf_bi_flush_stdout() (also registered with atexit).
 
 // Initialise [wf_the_interp]'s mutexes and defaults (recursion limit 1000,

@@ -186,7 +186,7 @@ wf_code_quiet(wf_thread *ts, wf_code *co)
 #endif
 }
 
-// ===== co_lines =====
+// ===== Publishing =====
 
 int
 wf_code_publish(wf_thread *ts, wf_code *co)
@@ -209,6 +209,8 @@ wf_code_publish(wf_thread *ts, wf_code *co)
     }
     return 0;
 }
+
+// ===== co_lines =====
 
 wf_value
 wf_code_co_lines(wf_thread *ts, const wf_code *co)

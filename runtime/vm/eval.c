@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "atomic.h"
+#include "fatal.h"
 #include "objects/cell.h"
 #include "vm/code.h"
 #include "objects/dict_cache.h"
@@ -914,10 +915,9 @@ dispatch_opcode: __attribute__((unused));
 #endif
 
 op_unknown: __attribute__((unused));
-    fprintf(stderr, "weft: fatal: unknown opcode %u at unit %u of %s\n",
-            (unsigned)wf_cu_op(next_pc[-1]),
-            (unsigned)(next_pc - 1 - code->code), wf_str_cstr(code->name));
-    abort();
+    wf_fatal("unknown opcode %u at unit %u of %s",
+             (unsigned)wf_cu_op(next_pc[-1]),
+             (unsigned)(next_pc - 1 - code->code), wf_str_cstr(code->name));
 
     // A frame returns [retval]: back to the caller's frame in this loop,
     // or out to C for an entry frame.

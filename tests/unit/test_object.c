@@ -14,6 +14,7 @@
 
 #include "objects/error.h"
 #include "gc.h"
+#include "modules/modules.h"
 #include "objects/object.h"
 #include "threads/thread.h"
 
@@ -340,6 +341,13 @@ static void
 test_object_import_builtin_modules(void **state)
 {
     (void)state;
+    // The fixture has no runtime (no api.c start-up): register "time" as
+    // start-up does from modules/modules.def. A second registration of a
+    // name is refused.
+    assert_int_equal(wf_module_register_builtin("time", wf_time_module_init),
+                     0);
+    assert_int_equal(wf_module_register_builtin("time", wf_time_module_init),
+                     -1);
     wf_value t = wf_import(ts, wf_str_intern(ts, "time"));
     check_repr(t, "<module 'time' (built-in)>");
     assert_true(wf_import(ts, wf_str_intern(ts, "time")) == t);
