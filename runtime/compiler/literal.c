@@ -161,7 +161,7 @@ to_decimal(parser *P, const char *s, size_t n, int base)
     size_t maxlimbs = n / 2 + 2;
     uint32_t *limbs = calloc(maxlimbs, sizeof *limbs);
     if (limbs == NULL) {
-        oom(P);
+        wf_parse_oom(P);
         return NULL;
     }
     size_t nl = 1;
@@ -189,7 +189,7 @@ to_decimal(parser *P, const char *s, size_t n, int base)
 }
 
 wf_ast_expr *
-number(parser *P)
+wf_parse_number(parser *P)
 {
     const wf_lex_token *t = advance(P);
     wf_ast_expr *e = expr_from_tok(P, WF_AST_EXPR_CONSTANT, t);
@@ -214,7 +214,7 @@ number(parser *P)
                 char buf[512];
                 char *copy = n < sizeof buf ? buf : malloc(n + 1);
                 if (copy == NULL) {
-                    oom(P);
+                    wf_parse_oom(P);
                     return NULL;
                 }
                 size_t k = 0;
@@ -275,7 +275,7 @@ string_prefix(parser *P, const wf_lex_token *t, bool *raw, bool *bytes, bool *tm
 
 // Concatenated string literals (plain and f-strings) starting at cur.
 wf_ast_expr *
-strings(parser *P)
+wf_parse_strings(parser *P)
 {
     const wf_lex_token *first = cur(P);
     bool any_f = false, any_bytes = false, any_str = false;
@@ -318,8 +318,8 @@ strings(parser *P)
         const wf_lex_token *last = first;
         for (size_t k = 0; peek_tok(P, k)->type == WF_TOK_STRING; k++)
             last = peek_tok(P, k);
-        set_error(P, "SyntaxError", last->end_lineno, last->end_col, last->end_lineno,
-                  last->end_col, "cannot mix bytes and nonbytes literals");
+        wf_parse_set_error(P, "SyntaxError", last->end_lineno, last->end_col, last->end_lineno,
+                           last->end_col, "cannot mix bytes and nonbytes literals");
         return NULL;
     }
     if (any_f) {
@@ -396,7 +396,7 @@ strings(parser *P)
                     pending->v.constant.str = wf_ast_arena_strndup(P->arena, buf, blen);
                     pending->v.constant.len = blen;
                     if (pending->v.constant.str == NULL || !vec_push(P, &values, pending)) {
-                        oom(P);
+                        wf_parse_oom(P);
                         return NULL;
                     }
                     pending = NULL;
@@ -409,7 +409,7 @@ strings(parser *P)
             pending->v.constant.str = wf_ast_arena_strndup(P->arena, buf, blen);
             pending->v.constant.len = blen;
             if (pending->v.constant.str == NULL || !vec_push(P, &values, pending)) {
-                oom(P);
+                wf_parse_oom(P);
                 return NULL;
             }
         }
@@ -511,7 +511,7 @@ fstring_field(parser *P, bool raw)
         ERR_TOK(P, cur(P), "f-string: valid expression required before '}'");
         LEAVE(P, NULL);
     }
-    wf_ast_expr *value = at_kw(P, WF_KW_YIELD) ? yield_expr(P) : star_expressions(P);
+    wf_ast_expr *value = at_kw(P, WF_KW_YIELD) ? wf_parse_yield_expr(P) : wf_parse_star_expressions(P);
     if (value == NULL)
         LEAVE(P, NULL);
     wf_ast_expr *debug = NULL;
@@ -530,7 +530,7 @@ fstring_field(parser *P, bool raw)
         debug->v.constant.str = wf_ast_arena_strndup(P->arena, P->lx.src + s, n);
         debug->v.constant.len = n;
         if (debug->v.constant.str == NULL) {
-            oom(P);
+            wf_parse_oom(P);
             LEAVE(P, NULL);
         }
     }

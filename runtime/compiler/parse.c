@@ -4,6 +4,9 @@
 // Builds the CPython-shaped AST of ast.h with CPython's node positions.
 // Constructs outside the subset in LANGUAGE.md become SyntaxErrors here.
 // Recursion is bounded by WF_PARSE_MAX_DEPTH, so no input overflows the stack.
+// This file: token fetch, errors, statements and the entry point;
+// expressions are in parse_expr.c, literals in literal.c, and what they
+// share in parse_int.h.
 #include "compiler/parse.h"
 
 #include <errno.h>
@@ -22,8 +25,8 @@
 
 // Record the first error; cols are 0-based here and stored 1-based.
 int
-set_error(parser *P, const char *kind, int lineno, int col, int end_lineno,
-          int end_col, const char *fmt, ...)
+wf_parse_set_error(parser *P, const char *kind, int lineno, int col, int end_lineno,
+                   int end_col, const char *fmt, ...)
 {
     if (P->failed)
         return -1;
@@ -41,34 +44,34 @@ set_error(parser *P, const char *kind, int lineno, int col, int end_lineno,
 }
 
 void
-oom(parser *P)
+wf_parse_oom(parser *P)
 {
-    set_error(P, "MemoryError", 1, 0, 1, 0, "out of memory");
+    wf_parse_set_error(P, "MemoryError", 1, 0, 1, 0, "out of memory");
 }
 
-const wf_lex_token endtok = {WF_TOK_ENDMARKER, WF_KW_NONE_, 0, 0, 1, 0, 1, 0};
+const wf_lex_token wf_parse_endtok = {WF_TOK_ENDMARKER, WF_KW_NONE_, 0, 0, 1, 0, 1, 0};
 
 // The token at index [i], fetching as needed. On a tokenizer error the
 // parse fails with the tokenizer's message and ENDMARKER is returned.
 const wf_lex_token *
-tok_at(parser *P, size_t i)
+wf_parse_tok_at(parser *P, size_t i)
 {
     while (i >= P->ntoks) {
         if (P->failed)
-            return &endtok;
+            return &wf_parse_endtok;
         if (P->lex_done)
             return &P->chunks[(P->ntoks - 1) / TOK_CHUNK][(P->ntoks - 1) % TOK_CHUNK];
         if (P->ntoks == P->nchunks * TOK_CHUNK) {
             wf_lex_token **c = realloc(P->chunks, (P->nchunks + 1) * sizeof *c);
             if (c == NULL) {
-                oom(P);
-                return &endtok;
+                wf_parse_oom(P);
+                return &wf_parse_endtok;
             }
             P->chunks = c;
             c[P->nchunks] = malloc(TOK_CHUNK * sizeof **c);
             if (c[P->nchunks] == NULL) {
-                oom(P);
-                return &endtok;
+                wf_parse_oom(P);
+                return &wf_parse_endtok;
             }
             P->nchunks++;
         }
@@ -76,9 +79,9 @@ tok_at(parser *P, size_t i)
         if (wf_lex_next(&P->lx, t) < 0) {
             // A tokenizer error wins over anything the parser had noted.
             P->failed = false;
-            set_error(P, P->lx.err_kind, P->lx.err_lineno, P->lx.err_col,
-                      P->lx.err_end_lineno, P->lx.err_end_col, "%s", P->lx.err_msg);
-            return &endtok;
+            wf_parse_set_error(P, P->lx.err_kind, P->lx.err_lineno, P->lx.err_col,
+                               P->lx.err_end_lineno, P->lx.err_end_col, "%s", P->lx.err_msg);
+            return &wf_parse_endtok;
         }
         if (t->type == WF_TOK_ENDMARKER)
             P->lex_done = true;
@@ -96,17 +99,17 @@ is_soft(const parser *P, const wf_lex_token *t, const char *word)
 }
 
 int
-invalid_syntax(parser *P)
+wf_parse_invalid_syntax(parser *P)
 {
     const wf_lex_token *t = cur(P);
     if (P->failed)
         return -1;
     if (t->type == WF_TOK_INDENT)
-        return set_error(P, "IndentationError", t->lineno, t->end_col - 1, t->lineno,
-                         t->end_col - 1, "unexpected indent");
+        return wf_parse_set_error(P, "IndentationError", t->lineno, t->end_col - 1, t->lineno,
+                                  t->end_col - 1, "unexpected indent");
     if (t->type == WF_TOK_DEDENT)
-        return set_error(P, "IndentationError", t->lineno, t->col, t->lineno,
-                         t->col, "unexpected unindent");
+        return wf_parse_set_error(P, "IndentationError", t->lineno, t->col, t->lineno,
+                                  t->col, "unexpected unindent");
     if (t->type == WF_TOK_ENDMARKER || t->type == WF_TOK_NEWLINE)
         return ERR_TOK(P, t, "invalid syntax");
     return ERR_TOK(P, t, "invalid syntax");
@@ -171,7 +174,7 @@ static wf_ast_stmt *
 expr_or_assign_stmt(parser *P)
 {
     const wf_lex_token *first = cur(P);
-    wf_ast_expr *e = yield_or_star_expressions(P);
+    wf_ast_expr *e = wf_parse_yield_or_star_expressions(P);
     if (e == NULL)
         return NULL;
     wf_ast_operator op;
@@ -181,13 +184,13 @@ expr_or_assign_stmt(parser *P)
         while (accept(P, WF_TOK_EQUAL)) {
             if (!vec_push(P, &targets, value))
                 return NULL;
-            value = yield_or_star_expressions(P);
+            value = wf_parse_yield_or_star_expressions(P);
             if (value == NULL)
                 return NULL;
         }
         // CPython adds its '==' hint only for a single target.
         for (size_t i = 0; i < targets.n; i++) {
-            if (!set_context(P, targets.items[i], WF_AST_STORE, targets.n == 1))
+            if (!wf_parse_set_context(P, targets.items[i], WF_AST_STORE, targets.n == 1))
                 return NULL;
         }
         wf_ast_stmt *s = new_stmt(P, WF_AST_STMT_ASSIGN, first);
@@ -201,12 +204,12 @@ expr_or_assign_stmt(parser *P)
         if (e->kind != WF_AST_EXPR_NAME && e->kind != WF_AST_EXPR_ATTRIBUTE &&
             e->kind != WF_AST_EXPR_SUBSCRIPT) {
             ERR_NODE(P, e, "'%s' is an illegal expression for augmented assignment",
-                     expr_name(e));
+                     wf_parse_expr_name(e));
             return NULL;
         }
         advance(P);
-        set_context(P, e, WF_AST_STORE, false);
-        wf_ast_expr *value = yield_or_star_expressions(P);
+        wf_parse_set_context(P, e, WF_AST_STORE, false);
+        wf_ast_expr *value = wf_parse_yield_or_star_expressions(P);
         if (value == NULL)
             return NULL;
         wf_ast_stmt *s = new_stmt(P, WF_AST_STMT_AUG_ASSIGN, first);
@@ -232,13 +235,13 @@ expr_or_assign_stmt(parser *P)
             return NULL;
         }
         advance(P);
-        set_context(P, e, WF_AST_STORE, false);
-        wf_ast_expr *ann = expression(P);
+        wf_parse_set_context(P, e, WF_AST_STORE, false);
+        wf_ast_expr *ann = wf_parse_expression(P);
         if (ann == NULL)
             return NULL;
         wf_ast_expr *value = NULL;
         if (accept(P, WF_TOK_EQUAL)) {
-            value = yield_or_star_expressions(P);
+            value = wf_parse_yield_or_star_expressions(P);
             if (value == NULL)
                 return NULL;
         }
@@ -263,7 +266,7 @@ dotted_name(parser *P)
 {
     const wf_lex_token *first = cur(P);
     if (!is_name(first)) {
-        invalid_syntax(P);
+        wf_parse_invalid_syntax(P);
         return NULL;
     }
     advance(P);
@@ -273,7 +276,7 @@ dotted_name(parser *P)
         advance(P);
         const wf_lex_token *n = cur(P);
         if (!is_name(n)) {
-            invalid_syntax(P);
+            wf_parse_invalid_syntax(P);
             return NULL;
         }
         advance(P);
@@ -291,7 +294,7 @@ dotted_name(parser *P)
         len += nl + 1;
     }
     if (s == NULL)
-        oom(P);
+        wf_parse_oom(P);
     return s;
 }
 
@@ -306,7 +309,7 @@ alias(parser *P, bool dotted)
         a->name = dotted_name(P);
     } else {
         if (!is_name(first)) {
-            invalid_syntax(P);
+            wf_parse_invalid_syntax(P);
             return NULL;
         }
         a->name = tok_str(P, advance(P));
@@ -316,7 +319,7 @@ alias(parser *P, bool dotted)
     if (accept_kw(P, WF_KW_AS)) {
         const wf_lex_token *n = cur(P);
         if (!is_name(n)) {
-            invalid_syntax(P);
+            wf_parse_invalid_syntax(P);
             return NULL;
         }
         a->asname = tok_str(P, advance(P));
@@ -417,7 +420,7 @@ simple_stmt(parser *P)
         case WF_KW_RETURN: {
             advance(P);
             wf_ast_expr *v = NULL;
-            if (starts_expr(P) && (v = star_expressions(P)) == NULL)
+            if (wf_parse_starts_expr(P) && (v = wf_parse_star_expressions(P)) == NULL)
                 return NULL;
             wf_ast_stmt *s = new_stmt(P, WF_AST_STMT_RETURN, t);
             if (s != NULL)
@@ -427,10 +430,10 @@ simple_stmt(parser *P)
         case WF_KW_RAISE: {
             advance(P);
             wf_ast_expr *exc = NULL, *cause = NULL;
-            if (starts_expr(P)) {
-                if ((exc = expression(P)) == NULL)
+            if (wf_parse_starts_expr(P)) {
+                if ((exc = wf_parse_expression(P)) == NULL)
                     return NULL;
-                if (accept_kw(P, WF_KW_FROM) && (cause = expression(P)) == NULL)
+                if (accept_kw(P, WF_KW_FROM) && (cause = wf_parse_expression(P)) == NULL)
                     return NULL;
             }
             wf_ast_stmt *s = new_stmt(P, WF_AST_STMT_RAISE, t);
@@ -447,7 +450,7 @@ simple_stmt(parser *P)
             do {
                 const wf_lex_token *n = cur(P);
                 if (!is_name(n)) {
-                    invalid_syntax(P);
+                    wf_parse_invalid_syntax(P);
                     return NULL;
                 }
                 const char *s = tok_str(P, advance(P));
@@ -464,15 +467,15 @@ simple_stmt(parser *P)
             advance(P);
             vec targets = {0};
             do {
-                if (!starts_expr(P))
+                if (!wf_parse_starts_expr(P))
                     break;
-                wf_ast_expr *e = at(P, WF_TOK_STAR) ? star_named_expression(P) : bitor_expr(P);
-                if (e == NULL || !set_context(P, e, WF_AST_DEL, false) ||
+                wf_ast_expr *e = at(P, WF_TOK_STAR) ? wf_parse_star_named_expression(P) : wf_parse_bitor_expr(P);
+                if (e == NULL || !wf_parse_set_context(P, e, WF_AST_DEL, false) ||
                     !vec_push(P, &targets, e))
                     return NULL;
             } while (accept(P, WF_TOK_COMMA));
             if (targets.n == 0) {
-                invalid_syntax(P);
+                wf_parse_invalid_syntax(P);
                 return NULL;
             }
             wf_ast_stmt *s = new_stmt(P, WF_AST_STMT_DELETE, t);
@@ -482,10 +485,10 @@ simple_stmt(parser *P)
         }
         case WF_KW_ASSERT: {
             advance(P);
-            wf_ast_expr *test = expression(P), *msg = NULL;
+            wf_ast_expr *test = wf_parse_expression(P), *msg = NULL;
             if (test == NULL)
                 return NULL;
-            if (accept(P, WF_TOK_COMMA) && (msg = expression(P)) == NULL)
+            if (accept(P, WF_TOK_COMMA) && (msg = wf_parse_expression(P)) == NULL)
                 return NULL;
             wf_ast_stmt *s = new_stmt(P, WF_AST_STMT_ASSERT, t);
             if (s != NULL) {
@@ -536,7 +539,7 @@ simple_stmts(parser *P, vec *out)
         if (t->type == WF_TOK_COLONEQUAL)
             ERR_TOK(P, t, "assignment expressions are not supported by Weft");
         else
-            invalid_syntax(P);
+            wf_parse_invalid_syntax(P);
     }
     return false;
 }
@@ -559,8 +562,8 @@ block(parser *P, const char *what, int line)
     if (!at(P, WF_TOK_INDENT)) {
         if (!P->failed) {
             const wf_lex_token *t = cur(P);
-            set_error(P, "IndentationError", t->lineno, t->col, t->end_lineno, t->end_col,
-                      "expected an indented block after %s on line %d", what, line);
+            wf_parse_set_error(P, "IndentationError", t->lineno, t->col, t->end_lineno, t->end_col,
+                               "expected an indented block after %s on line %d", what, line);
         }
         LEAVE(P, none);
     }
@@ -568,7 +571,7 @@ block(parser *P, const char *what, int line)
     while (!accept(P, WF_TOK_DEDENT)) {
         if (at(P, WF_TOK_ENDMARKER) || P->failed) {
             if (!P->failed)
-                invalid_syntax(P);
+                wf_parse_invalid_syntax(P);
             LEAVE(P, none);
         }
         if (!statement(P, &body))
@@ -586,7 +589,7 @@ colon(parser *P)
 static wf_ast_expr *
 named_expression(parser *P)
 {
-    wf_ast_expr *e = expression(P);
+    wf_ast_expr *e = wf_parse_expression(P);
     if (e != NULL && at(P, WF_TOK_COLONEQUAL)) {
         ERR_TOK(P, cur(P), "assignment expressions are not supported by Weft");
         return NULL;
@@ -673,7 +676,7 @@ static wf_ast_stmt *
 for_stmt(parser *P)
 {
     const wf_lex_token *t = advance(P);
-    wf_ast_expr *target = target_list(P);
+    wf_ast_expr *target = wf_parse_target_list(P);
     if (target == NULL)
         return NULL;
     if (!accept_kw(P, WF_KW_IN)) {
@@ -681,7 +684,7 @@ for_stmt(parser *P)
             ERR_TOK(P, cur(P), "expected 'in'");
         return NULL;
     }
-    wf_ast_expr *iter = star_expressions(P);
+    wf_ast_expr *iter = wf_parse_star_expressions(P);
     if (iter == NULL || !colon(P))
         return NULL;
     wf_ast_stmt_seq body = block(P, "'for' statement", t->lineno), orelse;
@@ -704,19 +707,19 @@ with_item(parser *P)
     wf_ast_withitem *w = alloc(P, sizeof *w);
     if (w == NULL)
         return NULL;
-    w->context_expr = expression(P);
+    w->context_expr = wf_parse_expression(P);
     if (w->context_expr == NULL)
         return NULL;
     if (accept_kw(P, WF_KW_AS)) {
         const wf_lex_token *first = cur(P);
-        wf_ast_expr *target = bitor_expr(P);
+        wf_ast_expr *target = wf_parse_bitor_expr(P);
         if (target == NULL)
             return NULL;
         if (at(P, WF_TOK_COMMA) && first->type != WF_TOK_LPAR &&
             peek_tok(P, 1)->type != WF_TOK_NAME) {
             // `with a as b, c:` is two items; a bare tuple target is rare.
         }
-        if (!set_context(P, target, WF_AST_STORE, false))
+        if (!wf_parse_set_context(P, target, WF_AST_STORE, false))
             return NULL;
         w->optional_vars = target;
     }
@@ -801,7 +804,7 @@ try_stmt(parser *P)
             return NULL;
         if (!at(P, WF_TOK_COLON)) {
             const wf_lex_token *first = cur(P);
-            h->type = expression(P);
+            h->type = wf_parse_expression(P);
             if (h->type == NULL)
                 return NULL;
             if (at(P, WF_TOK_COMMA)) {
@@ -810,7 +813,7 @@ try_stmt(parser *P)
                 if (!vec_push(P, &elts, h->type))
                     return NULL;
                 while (accept(P, WF_TOK_COMMA)) {
-                    wf_ast_expr *x = expression(P);
+                    wf_ast_expr *x = wf_parse_expression(P);
                     if (x == NULL || !vec_push(P, &elts, x))
                         return NULL;
                 }
@@ -889,7 +892,7 @@ funcdef(parser *P)
     const wf_lex_token *t = advance(P);
     const wf_lex_token *name = cur(P);
     if (!is_name(name)) {
-        invalid_syntax(P);
+        wf_parse_invalid_syntax(P);
         return NULL;
     }
     advance(P);
@@ -899,11 +902,11 @@ funcdef(parser *P)
     }
     if (!expect(P, WF_TOK_LPAR, "("))
         return NULL;
-    wf_ast_arguments *args = parameters(P, WF_TOK_RPAR, true);
+    wf_ast_arguments *args = wf_parse_parameters(P, WF_TOK_RPAR, true);
     if (args == NULL || !expect_close(P, WF_TOK_RPAR))
         return NULL;
     wf_ast_expr *returns = NULL;
-    if (accept(P, WF_TOK_RARROW) && (returns = expression(P)) == NULL)
+    if (accept(P, WF_TOK_RARROW) && (returns = wf_parse_expression(P)) == NULL)
         return NULL;
     if (!colon(P))
         return NULL;
@@ -926,7 +929,7 @@ classdef(parser *P)
     const wf_lex_token *t = advance(P);
     const wf_lex_token *name = cur(P);
     if (!is_name(name)) {
-        invalid_syntax(P);
+        wf_parse_invalid_syntax(P);
         return NULL;
     }
     advance(P);
@@ -935,7 +938,7 @@ classdef(parser *P)
         return NULL;
     }
     vec bases = {0}, kws = {0};
-    if (accept(P, WF_TOK_LPAR) && !call_args(P, WF_TOK_RPAR, &bases, &kws))
+    if (accept(P, WF_TOK_LPAR) && !wf_parse_call_args(P, WF_TOK_RPAR, &bases, &kws))
         return NULL;
     for (size_t i = 0; i < bases.n; i++) {
         wf_ast_expr *b = bases.items[i];
@@ -1062,7 +1065,7 @@ wf_parse_module(const char *src, size_t len, wf_ast_arena **arena_out,
     P->arena = wf_ast_arena_new();
     wf_ast_mod *m = NULL;
     if (P->arena == NULL) {
-        oom(P);
+        wf_parse_oom(P);
         goto done;
     }
     m = alloc(P, sizeof *m);

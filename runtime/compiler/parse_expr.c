@@ -17,7 +17,7 @@ static wf_ast_expr *primary(parser *P);
 // ===== Targets =====
 
 const char *
-expr_name(const wf_ast_expr *e)
+wf_parse_expr_name(const wf_ast_expr *e)
 {
     switch (e->kind) {
     case WF_AST_EXPR_CALL: return "function call";
@@ -53,7 +53,7 @@ expr_name(const wf_ast_expr *e)
 // Turn a Load expression into a Store/Del target, or fail like CPython.
 // [top_assign]: a whole `x = ...` target (CPython adds the '==' hint).
 bool
-set_context(parser *P, wf_ast_expr *e, wf_ast_expr_context ctx, bool top_assign)
+wf_parse_set_context(parser *P, wf_ast_expr *e, wf_ast_expr_context ctx, bool top_assign)
 {
     switch (e->kind) {
     case WF_AST_EXPR_NAME:
@@ -73,7 +73,7 @@ set_context(parser *P, wf_ast_expr *e, wf_ast_expr_context ctx, bool top_assign)
         else
             e->v.list.ctx = ctx;
         for (size_t i = 0; i < elts->n; i++) {
-            if (!set_context(P, elts->items[i], ctx, false))
+            if (!wf_parse_set_context(P, elts->items[i], ctx, false))
                 return false;
         }
         return true;
@@ -84,12 +84,12 @@ set_context(parser *P, wf_ast_expr *e, wf_ast_expr_context ctx, bool top_assign)
         return false;
     default:
         if (ctx == WF_AST_DEL)
-            ERR_NODE(P, e, "cannot delete %s", expr_name(e));
+            ERR_NODE(P, e, "cannot delete %s", wf_parse_expr_name(e));
         else if (top_assign)
             ERR_NODE(P, e, "cannot assign to %s here. Maybe you meant '==' instead of '='?",
-                     expr_name(e));
+                     wf_parse_expr_name(e));
         else
-            ERR_NODE(P, e, "cannot assign to %s", expr_name(e));
+            ERR_NODE(P, e, "cannot assign to %s", wf_parse_expr_name(e));
         return false;
     }
 }
@@ -99,7 +99,7 @@ set_context(parser *P, wf_ast_expr *e, wf_ast_expr_context ctx, bool top_assign)
 // A target list for `for`: primaries (or parenthesized/bracketed target
 // lists), comma-separated; stops before `in`. Returned with ctx Store.
 wf_ast_expr *
-target_list(parser *P)
+wf_parse_target_list(parser *P)
 {
     const wf_lex_token *first = cur(P);
     vec elts = {0};
@@ -116,7 +116,7 @@ target_list(parser *P)
                 return NULL;
             t->v.starred.value = inner;
         } else {
-            t = bitor_expr(P);
+            t = wf_parse_bitor_expr(P);
         }
         if (t == NULL || !vec_push(P, &elts, t))
             return NULL;
@@ -136,7 +136,7 @@ target_list(parser *P)
             return NULL;
         res->v.tuple.elts = AS_SEQ(wf_ast_expr_seq, elts);
     }
-    if (!set_context(P, res, WF_AST_STORE, false))
+    if (!wf_parse_set_context(P, res, WF_AST_STORE, false))
         return NULL;
     return res;
 }
@@ -154,7 +154,7 @@ comprehension_clauses(parser *P, wf_ast_comprehension_seq *out)
         wf_ast_comprehension *c = alloc(P, sizeof *c);
         if (c == NULL)
             return false;
-        c->target = target_list(P);
+        c->target = wf_parse_target_list(P);
         if (c->target == NULL)
             return false;
         if (!accept_kw(P, WF_KW_IN)) {
@@ -190,12 +190,12 @@ note_starred(parser *P, const wf_lex_token *t)
 
 // An element of a display or of star_expressions: expression or `*expr`.
 wf_ast_expr *
-star_named_expression(parser *P)
+wf_parse_star_named_expression(parser *P)
 {
     if (at(P, WF_TOK_STAR)) {
         const wf_lex_token *star = advance(P);
         note_starred(P, star);
-        wf_ast_expr *inner = bitor_expr(P);
+        wf_ast_expr *inner = wf_parse_bitor_expr(P);
         if (inner == NULL)
             return NULL;
         wf_ast_expr *e = expr_from_tok(P, WF_AST_EXPR_STARRED, star);
@@ -204,7 +204,7 @@ star_named_expression(parser *P)
         e->v.starred.value = inner;
         return e;
     }
-    return expression(P);
+    return wf_parse_expression(P);
 }
 
 // Remaining elements after the first of a list/tuple/set, up to [close].
@@ -214,7 +214,7 @@ more_elements(parser *P, vec *elts, wf_lex_type close)
     while (accept(P, WF_TOK_COMMA)) {
         if (at(P, close))
             break;
-        wf_ast_expr *e = star_named_expression(P);
+        wf_ast_expr *e = wf_parse_star_named_expression(P);
         if (e == NULL || !vec_push(P, elts, e))
             return false;
     }
@@ -228,12 +228,12 @@ paren_atom(parser *P)
     if (accept(P, WF_TOK_RPAR))
         return expr_from_tok(P, WF_AST_EXPR_TUPLE, open);
     if (at_kw(P, WF_KW_YIELD)) {
-        wf_ast_expr *y = yield_expr(P);
+        wf_ast_expr *y = wf_parse_yield_expr(P);
         if (y == NULL || !expect_close(P, WF_TOK_RPAR))
             return NULL;
         return y;
     }
-    wf_ast_expr *first = star_named_expression(P);
+    wf_ast_expr *first = wf_parse_star_named_expression(P);
     if (first == NULL)
         return NULL;
     if (at_kw(P, WF_KW_FOR) || at_kw(P, WF_KW_ASYNC)) {
@@ -278,7 +278,7 @@ list_atom(parser *P)
     const wf_lex_token *open = advance(P);
     vec elts = {0};
     if (!at(P, WF_TOK_RSQB)) {
-        wf_ast_expr *first = star_named_expression(P);
+        wf_ast_expr *first = wf_parse_star_named_expression(P);
         if (first == NULL)
             return NULL;
         if (at_kw(P, WF_KW_FOR) || at_kw(P, WF_KW_ASYNC)) {
@@ -314,7 +314,7 @@ brace_atom(parser *P)
         ERR_TOK(P, cur(P), "dict unpacking (**) in dict displays is not supported by Weft");
         return NULL;
     }
-    wf_ast_expr *first = star_named_expression(P);
+    wf_ast_expr *first = wf_parse_star_named_expression(P);
     if (first == NULL)
         return NULL;
     if (accept(P, WF_TOK_COLON)) {
@@ -322,7 +322,7 @@ brace_atom(parser *P)
             ERR_NODE(P, first, "cannot use a starred expression in a dictionary key");
             return NULL;
         }
-        wf_ast_expr *value = expression(P);
+        wf_ast_expr *value = wf_parse_expression(P);
         if (value == NULL)
             return NULL;
         if (at_kw(P, WF_KW_FOR) || at_kw(P, WF_KW_ASYNC)) {
@@ -347,12 +347,12 @@ brace_atom(parser *P)
                 ERR_TOK(P, cur(P), "dict unpacking (**) in dict displays is not supported by Weft");
                 return NULL;
             }
-            wf_ast_expr *k = expression(P);
+            wf_ast_expr *k = wf_parse_expression(P);
             if (k == NULL)
                 return NULL;
             if (!expect(P, WF_TOK_COLON, ":"))
                 return NULL;
-            wf_ast_expr *v = expression(P);
+            wf_ast_expr *v = wf_parse_expression(P);
             if (v == NULL || !vec_push(P, &keys, k) || !vec_push(P, &values, v))
                 return NULL;
         }
@@ -409,7 +409,7 @@ atom(parser *P)
             ERR_TOK(P, t, "'await' expressions are not supported by Weft");
             return NULL;
         default:
-            invalid_syntax(P);
+            wf_parse_invalid_syntax(P);
             return NULL;
         }
         advance(P);
@@ -419,10 +419,10 @@ atom(parser *P)
         return e;
     }
     case WF_TOK_NUMBER:
-        return number(P);
+        return wf_parse_number(P);
     case WF_TOK_STRING:
     case WF_TOK_FSTRING_START:
-        return strings(P);
+        return wf_parse_strings(P);
     case WF_TOK_ELLIPSIS: {
         advance(P);
         wf_ast_expr *e = expr_from_tok(P, WF_AST_EXPR_CONSTANT, t);
@@ -437,7 +437,7 @@ atom(parser *P)
     case WF_TOK_LBRACE:
         return brace_atom(P);
     default:
-        invalid_syntax(P);
+        wf_parse_invalid_syntax(P);
         return NULL;
     }
 }
@@ -445,14 +445,14 @@ atom(parser *P)
 // ===== Calls, subscripts, primaries =====
 
 bool
-call_args(parser *P, wf_lex_type close, vec *args, vec *keywords)
+wf_parse_call_args(parser *P, wf_lex_type close, vec *args, vec *keywords)
 {
     bool seen_kw = false, seen_dstar = false;
     while (!at(P, close)) {
         const wf_lex_token *t = cur(P);
         if (at(P, WF_TOK_STAR)) {
             advance(P);
-            wf_ast_expr *v = expression(P);
+            wf_ast_expr *v = wf_parse_expression(P);
             if (v == NULL)
                 return false;
             if (seen_dstar) {
@@ -467,7 +467,7 @@ call_args(parser *P, wf_lex_type close, vec *args, vec *keywords)
                 return false;
         } else if (at(P, WF_TOK_DOUBLESTAR)) {
             advance(P);
-            wf_ast_expr *v = expression(P);
+            wf_ast_expr *v = wf_parse_expression(P);
             if (v == NULL)
                 return false;
             wf_ast_keyword *k = alloc(P, sizeof *k);
@@ -485,7 +485,7 @@ call_args(parser *P, wf_lex_type close, vec *args, vec *keywords)
                    peek_tok(P, 1)->type == WF_TOK_EQUAL) {
             advance(P);
             advance(P);
-            wf_ast_expr *v = expression(P);
+            wf_ast_expr *v = wf_parse_expression(P);
             if (v == NULL)
                 return false;
             wf_ast_keyword *k = alloc(P, sizeof *k);
@@ -500,7 +500,7 @@ call_args(parser *P, wf_lex_type close, vec *args, vec *keywords)
             if (!vec_push(P, keywords, k))
                 return false;
         } else {
-            wf_ast_expr *v = expression(P);
+            wf_ast_expr *v = wf_parse_expression(P);
             if (v == NULL)
                 return false;
             if (at(P, WF_TOK_EQUAL)) {
@@ -564,23 +564,23 @@ slice_item(parser *P)
     wf_ast_expr *lower = NULL;
     if (!at(P, WF_TOK_COLON)) {
         if (at(P, WF_TOK_STAR)) {
-            lower = star_named_expression(P);
+            lower = wf_parse_star_named_expression(P);
             return lower;
         }
-        lower = expression(P);
+        lower = wf_parse_expression(P);
         if (lower == NULL || !at(P, WF_TOK_COLON))
             return lower;
     }
     advance(P);
     wf_ast_expr *upper = NULL, *step = NULL;
     if (!at(P, WF_TOK_COLON) && !at(P, WF_TOK_COMMA) && !at(P, WF_TOK_RSQB)) {
-        upper = expression(P);
+        upper = wf_parse_expression(P);
         if (upper == NULL)
             return NULL;
     }
     if (accept(P, WF_TOK_COLON)) {
         if (!at(P, WF_TOK_COMMA) && !at(P, WF_TOK_RSQB)) {
-            step = expression(P);
+            step = wf_parse_expression(P);
             if (step == NULL)
                 return NULL;
         }
@@ -631,7 +631,7 @@ primary(parser *P)
             advance(P);
             const wf_lex_token *name = cur(P);
             if (name->type != WF_TOK_NAME || name->kw != WF_KW_NONE_) {
-                invalid_syntax(P);
+                wf_parse_invalid_syntax(P);
                 LEAVE(P, NULL);
             }
             advance(P);
@@ -644,7 +644,7 @@ primary(parser *P)
         } else if (at(P, WF_TOK_LPAR)) {
             const wf_lex_token *lpar = advance(P);
             vec args = {0}, kws = {0};
-            if (!call_args(P, WF_TOK_RPAR, &args, &kws))
+            if (!wf_parse_call_args(P, WF_TOK_RPAR, &args, &kws))
                 LEAVE(P, NULL);
             const wf_lex_token *close = prev(P);
             wf_ast_expr *c = new_expr(P, WF_AST_EXPR_CALL, first->lineno, first->col,
@@ -780,7 +780,7 @@ binary(parser *P, int level)
 }
 
 wf_ast_expr *
-bitor_expr(parser *P)
+wf_parse_bitor_expr(parser *P)
 {
     return binary(P, 0);
 }
@@ -825,7 +825,7 @@ static wf_ast_expr *
 comparison(parser *P)
 {
     const wf_lex_token *first = cur(P);
-    wf_ast_expr *left = bitor_expr(P);
+    wf_ast_expr *left = wf_parse_bitor_expr(P);
     if (left == NULL)
         return NULL;
     vec comps = {0};
@@ -845,7 +845,7 @@ comparison(parser *P)
             opcap = cap;
         }
         opv[nops++] = op;
-        wf_ast_expr *right = bitor_expr(P);
+        wf_ast_expr *right = wf_parse_bitor_expr(P);
         if (right == NULL || !vec_push(P, &comps, right))
             return NULL;
     }
@@ -916,7 +916,7 @@ param(parser *P, bool annotations)
 {
     const wf_lex_token *t = cur(P);
     if (!is_name(t)) {
-        invalid_syntax(P);
+        wf_parse_invalid_syntax(P);
         return NULL;
     }
     advance(P);
@@ -924,7 +924,7 @@ param(parser *P, bool annotations)
     if (a == NULL || (a->arg = tok_str(P, t)) == NULL)
         return NULL;
     if (annotations && accept(P, WF_TOK_COLON)) {
-        a->annotation = expression(P);
+        a->annotation = wf_parse_expression(P);
         if (a->annotation == NULL)
             return NULL;
     }
@@ -938,7 +938,7 @@ param(parser *P, bool annotations)
 
 // Parameters up to [close] (RPAR for def, COLON for lambda; not consumed).
 wf_ast_arguments *
-parameters(parser *P, wf_lex_type close, bool annotations)
+wf_parse_parameters(parser *P, wf_lex_type close, bool annotations)
 {
     wf_ast_arguments *args = alloc(P, sizeof *args);
     if (args == NULL)
@@ -1003,7 +1003,7 @@ parameters(parser *P, wf_lex_type close, bool annotations)
                 return NULL;
             wf_ast_expr *def = NULL;
             if (accept(P, WF_TOK_EQUAL)) {
-                def = expression(P);
+                def = wf_parse_expression(P);
                 if (def == NULL)
                     return NULL;
             }
@@ -1012,8 +1012,8 @@ parameters(parser *P, wf_lex_type close, bool annotations)
                     return NULL;
             } else {
                 if (def == NULL && defaults.n > 0) {
-                    set_error(P, "SyntaxError", a->lineno, a->col_offset, a->end_lineno,
-                              a->end_col_offset, "parameter without a default follows parameter with a default");
+                    wf_parse_set_error(P, "SyntaxError", a->lineno, a->col_offset, a->end_lineno,
+                                       a->end_col_offset, "parameter without a default follows parameter with a default");
                     return NULL;
                 }
                 if (!vec_push(P, &pos, a) || (def != NULL && !vec_push(P, &defaults, def)))
@@ -1038,10 +1038,10 @@ static wf_ast_expr *
 lambda_expr(parser *P)
 {
     const wf_lex_token *t = advance(P);
-    wf_ast_arguments *args = parameters(P, WF_TOK_COLON, false);
+    wf_ast_arguments *args = wf_parse_parameters(P, WF_TOK_COLON, false);
     if (args == NULL || !expect(P, WF_TOK_COLON, ":"))
         return NULL;
-    wf_ast_expr *body = expression(P);
+    wf_ast_expr *body = wf_parse_expression(P);
     if (body == NULL)
         return NULL;
     wf_ast_expr *l = expr_from_tok(P, WF_AST_EXPR_LAMBDA, t);
@@ -1053,7 +1053,7 @@ lambda_expr(parser *P)
 }
 
 wf_ast_expr *
-expression(parser *P)
+wf_parse_expression(parser *P)
 {
     if (!enter(P))
         return NULL;
@@ -1075,11 +1075,11 @@ expression(parser *P)
         LEAVE(P, NULL);
     if (!accept_kw(P, WF_KW_ELSE)) {
         if (!P->failed)
-            set_error(P, "SyntaxError", body->lineno, body->col_offset, test->end_lineno,
-                      test->end_col_offset, "expected 'else' after 'if' expression");
+            wf_parse_set_error(P, "SyntaxError", body->lineno, body->col_offset, test->end_lineno,
+                               test->end_col_offset, "expected 'else' after 'if' expression");
         LEAVE(P, NULL);
     }
-    wf_ast_expr *orelse = expression(P);
+    wf_ast_expr *orelse = wf_parse_expression(P);
     if (orelse == NULL)
         LEAVE(P, NULL);
     wf_ast_expr *e = expr_from_tok(P, WF_AST_EXPR_IF_EXP, first);
@@ -1093,7 +1093,7 @@ expression(parser *P)
 
 // Can the current token start an expression?
 bool
-starts_expr(parser *P)
+wf_parse_starts_expr(parser *P)
 {
     const wf_lex_token *t = cur(P);
     switch (t->type) {
@@ -1112,19 +1112,19 @@ starts_expr(parser *P)
 
 // expression (',' expression)* [','] -> a Tuple when there is a comma.
 wf_ast_expr *
-star_expressions(parser *P)
+wf_parse_star_expressions(parser *P)
 {
     const wf_lex_token *first = cur(P);
-    wf_ast_expr *e = star_named_expression(P);
+    wf_ast_expr *e = wf_parse_star_named_expression(P);
     if (e == NULL || !at(P, WF_TOK_COMMA))
         return e;
     vec elts = {0};
     if (!vec_push(P, &elts, e))
         return NULL;
     while (accept(P, WF_TOK_COMMA)) {
-        if (!starts_expr(P))
+        if (!wf_parse_starts_expr(P))
             break;
-        wf_ast_expr *x = star_named_expression(P);
+        wf_ast_expr *x = wf_parse_star_named_expression(P);
         if (x == NULL || !vec_push(P, &elts, x))
             return NULL;
     }
@@ -1136,11 +1136,11 @@ star_expressions(parser *P)
 }
 
 wf_ast_expr *
-yield_expr(parser *P)
+wf_parse_yield_expr(parser *P)
 {
     const wf_lex_token *t = advance(P);
     if (accept_kw(P, WF_KW_FROM)) {
-        wf_ast_expr *v = expression(P);
+        wf_ast_expr *v = wf_parse_expression(P);
         if (v == NULL)
             return NULL;
         wf_ast_expr *y = expr_from_tok(P, WF_AST_EXPR_YIELD_FROM, t);
@@ -1149,8 +1149,8 @@ yield_expr(parser *P)
         return y;
     }
     wf_ast_expr *v = NULL;
-    if (starts_expr(P)) {
-        v = star_expressions(P);
+    if (wf_parse_starts_expr(P)) {
+        v = wf_parse_star_expressions(P);
         if (v == NULL)
             return NULL;
     }
@@ -1161,7 +1161,7 @@ yield_expr(parser *P)
 }
 
 wf_ast_expr *
-yield_or_star_expressions(parser *P)
+wf_parse_yield_or_star_expressions(parser *P)
 {
-    return at_kw(P, WF_KW_YIELD) ? yield_expr(P) : star_expressions(P);
+    return at_kw(P, WF_KW_YIELD) ? wf_parse_yield_expr(P) : wf_parse_star_expressions(P);
 }

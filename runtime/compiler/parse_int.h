@@ -2,9 +2,11 @@
 // Shared by the three files of the parser: parse.c (token fetch, errors,
 // statements, entry point), parse_expr.c (targets and expressions) and
 // literal.c (numbers, strings, f-strings). Nothing else includes it.
-// The token cursor and node constructors are static inline: each parser
-// file gets them as its own file-local helpers, as before the split.
-// No runtime objects, no locks, no safe points (see parse.h).
+// The token cursor and node constructors are static inline, unprefixed:
+// each parser file gets them as its own file-local helpers (STYLE 2.1),
+// as the one parse.c had them; what is defined once has the wf_parse_
+// prefix. Everything here runs on the parsing thread only: no runtime
+// objects, no locks, no safe points (see parse.h).
 #ifndef WF_RUNTIME_COMPILER_PARSE_INT_H
 #define WF_RUNTIME_COMPILER_PARSE_INT_H
 #ifndef WF_INTERNAL
@@ -18,9 +20,12 @@
 #include "compiler/ast.h"
 #include "compiler/lex.h"
 #include "compiler/parse.h"
+#include "config.h"
 
 // ===== Parser state =====
 
+// One parse: the lexer, the tokens fetched so far, the arena the AST
+// lives in and the first error. Allocated and freed by wf_parse_module.
 typedef struct parser {
     wf_lex lx;
     // Tokens fetched so far, in chunks of TOK_CHUNK so that pointers to
@@ -36,6 +41,8 @@ typedef struct parser {
     const wf_lex_token *star_tok;   // a Starred seen outside a call, if any
 } parser;
 
+// A growable array of node pointers, in the arena (never freed alone);
+// AS_SEQ turns it into an AST sequence.
 typedef struct vec {
     void **items;
     size_t n, cap;
@@ -44,44 +51,56 @@ typedef struct vec {
 // Record the first error of the parse (later ones are dropped) and fail it.
 // [kind] is the exception name ("SyntaxError", "IndentationError", ...);
 // cols are 0-based here and stored 1-based. Returns -1.
-int
-set_error(parser *P, const char *kind, int lineno, int col, int end_lineno,
-          int end_col, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+int wf_parse_set_error(parser *P, const char *kind, int lineno, int col,
+                       int end_lineno, int end_col, const char *fmt, ...)
+    WF_PRINTF(7, 8);
 
+// A SyntaxError spanning token [t] or node [n]; both return -1.
 #define ERR_TOK(P, t, ...) \
-    set_error((P), "SyntaxError", (t)->lineno, (t)->col, (t)->end_lineno, (t)->end_col, __VA_ARGS__)
+    wf_parse_set_error((P), "SyntaxError", (t)->lineno, (t)->col, (t)->end_lineno, (t)->end_col, __VA_ARGS__)
 #define ERR_NODE(P, n, ...) \
-    set_error((P), "SyntaxError", (n)->lineno, (n)->col_offset, (n)->end_lineno, (n)->end_col_offset, __VA_ARGS__)
+    wf_parse_set_error((P), "SyntaxError", (n)->lineno, (n)->col_offset, (n)->end_lineno, (n)->end_col_offset, __VA_ARGS__)
 
 // Fail the parse with MemoryError ("out of memory").
-void
-oom(parser *P);
+void wf_parse_oom(parser *P);
+
+// Fail with CPython's message for the current token: "unexpected indent",
+// "unexpected unindent" or "invalid syntax". Returns -1.
+int wf_parse_invalid_syntax(parser *P);
 
 // The ENDMARKER returned past the end and after a tokenizer error.
-extern const wf_lex_token endtok;
+extern const wf_lex_token wf_parse_endtok;
 
 // The token at index [i], fetching from the lexer as needed. On a
 // tokenizer error the parse fails with the tokenizer's message and
-// &endtok is returned. Pointers stay valid for the whole parse.
-const wf_lex_token *
-tok_at(parser *P, size_t i);
+// &wf_parse_endtok is returned. Pointers stay valid for the whole parse.
+const wf_lex_token *wf_parse_tok_at(parser *P, size_t i);
+
+// ===== Token cursor =====
+// cur/peek_tok/prev: the current token, the one [k] ahead, the previous
+// one (ENDMARKER before the first). advance: step over the current token
+// (never past ENDMARKER, and not at all once the parse failed) and return
+// it. at/at_kw: is the current token of type [t] / keyword [kw]?
+// accept/accept_kw: step over it if so. expect/expect_close: step over it
+// or fail ("expected ':'" / "invalid syntax"). is_name: a plain NAME, not
+// a keyword.
 
 static inline const wf_lex_token *
 cur(parser *P)
 {
-    return tok_at(P, P->p);
+    return wf_parse_tok_at(P, P->p);
 }
 
 static inline const wf_lex_token *
 peek_tok(parser *P, size_t k)
 {
-    return tok_at(P, P->p + k);
+    return wf_parse_tok_at(P, P->p + k);
 }
 
 static inline const wf_lex_token *
 prev(parser *P)
 {
-    return P->p > 0 ? tok_at(P, P->p - 1) : &endtok;
+    return P->p > 0 ? wf_parse_tok_at(P, P->p - 1) : &wf_parse_endtok;
 }
 
 static inline const wf_lex_token *
@@ -126,11 +145,6 @@ accept_kw(parser *P, wf_lex_kw kw)
     return false;
 }
 
-// Fail with CPython's message for the current token: "unexpected indent",
-// "unexpected unindent" or "invalid syntax". Returns -1.
-int
-invalid_syntax(parser *P);
-
 static inline bool
 expect(parser *P, wf_lex_type t, const char *what)
 {
@@ -139,7 +153,7 @@ expect(parser *P, wf_lex_type t, const char *what)
     if (!P->failed) {
         const wf_lex_token *c = cur(P);
         if (c->type == WF_TOK_INDENT || c->type == WF_TOK_DEDENT)
-            invalid_syntax(P);
+            wf_parse_invalid_syntax(P);
         else
             ERR_TOK(P, c, "expected '%s'", what);
     }
@@ -152,7 +166,7 @@ expect_close(parser *P, wf_lex_type close)
     if (accept(P, close))
         return true;
     if (!P->failed)
-        invalid_syntax(P);
+        wf_parse_invalid_syntax(P);
     return false;
 }
 
@@ -163,13 +177,19 @@ is_name(const wf_lex_token *t)
 }
 
 // ===== Allocation helpers =====
+// alloc: [n] bytes in the arena, or NULL with MemoryError recorded.
+// vec_push: append [x] to [v], false on MemoryError. tok_str: the text of
+// [t], NUL-terminated, in the arena. new_expr/expr_from_tok: a node of
+// [kind] with the given span, or spanning token [a] to the previous one.
+// enter/LEAVE bracket every recursive production: enter fails with "too
+// many nested parentheses" past WF_PARSE_MAX_DEPTH; LEAVE returns [v].
 
 static inline void *
 alloc(parser *P, size_t n)
 {
     void *p = wf_ast_arena_alloc(P->arena, n);
     if (p == NULL)
-        oom(P);
+        wf_parse_oom(P);
     return p;
 }
 
@@ -197,7 +217,7 @@ tok_str(parser *P, const wf_lex_token *t)
 {
     char *s = wf_ast_arena_strndup(P->arena, P->lx.src + t->start, t->end - t->start);
     if (s == NULL)
-        oom(P);
+        wf_parse_oom(P);
     return s;
 }
 
@@ -241,70 +261,60 @@ enter(parser *P)
 
 // ===== Productions shared between the parser's files =====
 
-// Each returns the node (allocated in P->arena), or NULL (false) with the
-// parse failed and the first error recorded.
+// Each consumes what it parses and returns the node (in P->arena), or NULL
+// (false) with the parse failed and the first error recorded.
 
 // literal.c: a NUMBER token as a Constant.
-wf_ast_expr *
-number(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_number(parser *P);
 
 // literal.c: adjacent STRING and FSTRING_START tokens as one Constant
 // (str or bytes) or JoinedStr.
-wf_ast_expr *
-strings(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_strings(parser *P);
 
 // parse_expr.c: the name CPython's messages use for [e]'s kind
 // ("function call", "literal", ...).
-const char *
-expr_name(const wf_ast_expr *e);
+const char *wf_parse_expr_name(const wf_ast_expr *e);
 
 // parse_expr.c: turn Load expression [e] into a Store/Del target, or fail
 // like CPython. [top_assign]: a whole `x = ...` target (adds the '==' hint).
-bool
-set_context(parser *P, wf_ast_expr *e, wf_ast_expr_context ctx, bool top_assign);
+bool wf_parse_set_context(parser *P, wf_ast_expr *e, wf_ast_expr_context ctx,
+                          bool top_assign);
 
 // parse_expr.c: a `for` target list, stopping before `in`; ctx Store.
-wf_ast_expr *
-target_list(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_target_list(parser *P);
 
 // parse_expr.c: an expression or `*expr` (a display element).
-wf_ast_expr *
-star_named_expression(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_star_named_expression(parser *P);
 
 // parse_expr.c: call arguments up to [close] (not consumed), appended to
 // [args] and [keywords].
-bool
-call_args(parser *P, wf_lex_type close, vec *args, vec *keywords);
+WF_MUST_CHECK bool wf_parse_call_args(parser *P, wf_lex_type close, vec *args,
+                                      vec *keywords);
 
 // parse_expr.c: a bitwise-or expression (below comparisons).
-wf_ast_expr *
-bitor_expr(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_bitor_expr(parser *P);
 
 // parse_expr.c: parameters up to [close] (RPAR for def, COLON for lambda;
 // not consumed); [annotations]: allow `name: expr`.
-wf_ast_arguments *
-parameters(parser *P, wf_lex_type close, bool annotations);
+WF_MUST_CHECK wf_ast_arguments *wf_parse_parameters(parser *P,
+                                                    wf_lex_type close,
+                                                    bool annotations);
 
 // parse_expr.c: an expression (lambda, conditional, or disjunction).
-wf_ast_expr *
-expression(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_expression(parser *P);
 
 // parse_expr.c: can the current token start an expression?
-bool
-starts_expr(parser *P);
+bool wf_parse_starts_expr(parser *P);
 
 // parse_expr.c: expression (',' expression)* [','], a Tuple when there is a
 // comma.
-wf_ast_expr *
-star_expressions(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_star_expressions(parser *P);
 
 // parse_expr.c: `yield` [star_expressions] or `yield from` expression; the
 // current token is `yield`.
-wf_ast_expr *
-yield_expr(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_yield_expr(parser *P);
 
 // parse_expr.c: yield_expr if at `yield`, else star_expressions.
-wf_ast_expr *
-yield_or_star_expressions(parser *P);
+WF_MUST_CHECK wf_ast_expr *wf_parse_yield_or_star_expressions(parser *P);
 
 #endif // WF_RUNTIME_COMPILER_PARSE_INT_H
