@@ -23,17 +23,6 @@
 #define MAX_FBLOCKS 20
 #define NOLINE WF_NO_LINE
 
-// Constants of CPython's intrinsics and specials, as opcodes.def numbers
-// them.
-#define INTRINSIC_UNARY_POSITIVE 1
-#define INTRINSIC_LIST_TO_TUPLE 2
-#define INTRINSIC_STOPITERATION_ERROR 3
-#define SPECIAL_ENTER 0
-#define SPECIAL_EXIT 1
-#define FUNC_DEFAULTS 1
-#define FUNC_KWDEFAULTS 2
-#define FUNC_CLOSURE 8
-
 typedef enum fb_kind {
     FB_WHILE_LOOP,
     FB_FOR_LOOP,
@@ -470,7 +459,7 @@ enter_unit(compiler *c, wf_st_entry *ste, const char *name, int32_t line)
     if (u->qualname == NULL || build_localsplus(c) < 0)
         return -1;
     // RESUME carries the def line; the module's is line 0 (CPython).
-    emit(c, WF_OP_RESUME, 0, ste->kind == WF_ST_MODULE ? 0 : line);
+    emit(c, WF_OP_RESUME, WF_RESUME_START, ste->kind == WF_ST_MODULE ? 0 : line);
     return 0;
 }
 
@@ -861,7 +850,7 @@ starunpack(compiler *c, const wf_ast_expr_seq *elts, int32_t line,
         }
     }
     if (tuple)
-        emit(c, WF_OP_CALL_INTRINSIC_1, INTRINSIC_LIST_TO_TUPLE, line);
+        emit(c, WF_OP_CALL_INTRINSIC_1, WF_INTRINSIC_LIST_TO_TUPLE, line);
     return 0;
 }
 
@@ -1123,7 +1112,8 @@ formatted_value(compiler *c, const wf_ast_expr *e)
         return -1;
     int conv = e->v.formatted_value.conversion;
     if (conv != -1)
-        emit(c, WF_OP_CONVERT_VALUE, conv == 's' ? 1 : conv == 'r' ? 2 : 3,
+        emit(c, WF_OP_CONVERT_VALUE,
+             conv == 's' ? WF_CONV_STR : conv == 'r' ? WF_CONV_REPR : WF_CONV_ASCII,
              e->lineno);
     if (e->v.formatted_value.format_spec != NULL) {
         if (expr(c, e->v.formatted_value.format_spec) < 0)
@@ -1197,7 +1187,7 @@ expr_inner(compiler *c, const wf_ast_expr *e)
         case WF_AST_INVERT: emit(c, WF_OP_UNARY_INVERT, 0, line); break;
         case WF_AST_NOT: emit(c, WF_OP_UNARY_NOT, 0, line); break;
         case WF_AST_UADD:
-            emit(c, WF_OP_CALL_INTRINSIC_1, INTRINSIC_UNARY_POSITIVE, line);
+            emit(c, WF_OP_CALL_INTRINSIC_1, WF_INTRINSIC_UNARY_POSITIVE, line);
             break;
         case WF_AST_USUB: emit(c, WF_OP_UNARY_NEGATIVE, 0, line); break;
         }
@@ -1259,7 +1249,7 @@ expr_inner(compiler *c, const wf_ast_expr *e)
             return -1;
         }
         emit(c, WF_OP_YIELD_VALUE, 0, line);
-        emit(c, WF_OP_RESUME, 1, line);
+        emit(c, WF_OP_RESUME, WF_RESUME_AFTER_YIELD, line);
         return 0;
     case WF_AST_EXPR_YIELD_FROM:
         if (!c->u->is_function)
@@ -1374,17 +1364,17 @@ make_closure(compiler *c, wf_value co, const unit *child_layout_owner,
             emit(c, WF_OP_LOAD_FAST, (uint32_t)k, line);
         }
         emit(c, WF_OP_BUILD_TUPLE, nfree, line);
-        flags |= FUNC_CLOSURE;
+        flags |= WF_FUNC_CLOSURE;
     }
     if (load_const(c, co, line) < 0)
         return -1;
     emit(c, WF_OP_MAKE_FUNCTION, 0, line);
-    if (flags & FUNC_CLOSURE)
-        emit(c, WF_OP_SET_FUNCTION_ATTRIBUTE, FUNC_CLOSURE, line);
-    if (flags & FUNC_KWDEFAULTS)
-        emit(c, WF_OP_SET_FUNCTION_ATTRIBUTE, FUNC_KWDEFAULTS, line);
-    if (flags & FUNC_DEFAULTS)
-        emit(c, WF_OP_SET_FUNCTION_ATTRIBUTE, FUNC_DEFAULTS, line);
+    if (flags & WF_FUNC_CLOSURE)
+        emit(c, WF_OP_SET_FUNCTION_ATTRIBUTE, WF_FUNC_CLOSURE, line);
+    if (flags & WF_FUNC_KWDEFAULTS)
+        emit(c, WF_OP_SET_FUNCTION_ATTRIBUTE, WF_FUNC_KWDEFAULTS, line);
+    if (flags & WF_FUNC_DEFAULTS)
+        emit(c, WF_OP_SET_FUNCTION_ATTRIBUTE, WF_FUNC_DEFAULTS, line);
     return 0;
 }
 
@@ -1395,7 +1385,7 @@ defaults(compiler *c, const wf_ast_arguments *a, int32_t line, uint32_t *flags)
         if (exprs(c, &a->defaults) < 0)
             return -1;
         emit(c, WF_OP_BUILD_TUPLE, (uint32_t)a->defaults.n, line);
-        *flags |= FUNC_DEFAULTS;
+        *flags |= WF_FUNC_DEFAULTS;
     }
     uint32_t nkw = 0;
     for (size_t i = 0; i < a->kwonlyargs.n && i < a->kw_defaults.n; i++) {
@@ -1411,7 +1401,7 @@ defaults(compiler *c, const wf_ast_arguments *a, int32_t line, uint32_t *flags)
     }
     if (nkw) {
         emit(c, WF_OP_BUILD_MAP, nkw, line);
-        *flags |= FUNC_KWDEFAULTS;
+        *flags |= WF_FUNC_KWDEFAULTS;
     }
     return 0;
 }
@@ -1471,7 +1461,7 @@ gen_wrap_end(compiler *c, int32_t handler)
 {
     emit(c, WF_PSEUDO_POP_BLOCK, 0, NOLINE);
     useblock(c, handler);
-    emit(c, WF_OP_CALL_INTRINSIC_1, INTRINSIC_STOPITERATION_ERROR, NOLINE);
+    emit(c, WF_OP_CALL_INTRINSIC_1, WF_INTRINSIC_STOPITERATION_ERROR, NOLINE);
     emit(c, WF_OP_RERAISE, 1, NOLINE);
 }
 
@@ -1690,7 +1680,7 @@ comp_generator(compiler *c, const wf_ast_expr *e,
         switch (e->kind) {
         case WF_AST_EXPR_GENERATOR_EXP:
             emit(c, WF_OP_YIELD_VALUE, 0, elt_line);
-            emit(c, WF_OP_RESUME, 1, elt_line);
+            emit(c, WF_OP_RESUME, WF_RESUME_AFTER_YIELD, elt_line);
             emit(c, WF_OP_POP_TOP, 0, elt_line);
             break;
         case WF_AST_EXPR_LIST_COMP:
@@ -2248,10 +2238,10 @@ with_inner(compiler *c, const wf_ast_stmt *s, size_t pos)
     if (expr(c, item->context_expr) < 0)
         return -1;
     emit(c, WF_OP_COPY, 1, line);
-    emit(c, WF_OP_LOAD_SPECIAL, SPECIAL_EXIT, line);
+    emit(c, WF_OP_LOAD_SPECIAL, WF_SPECIAL_EXIT, line);
     emit(c, WF_OP_SWAP, 2, line);
     emit(c, WF_OP_SWAP, 3, line);
-    emit(c, WF_OP_LOAD_SPECIAL, SPECIAL_ENTER, line);
+    emit(c, WF_OP_LOAD_SPECIAL, WF_SPECIAL_ENTER, line);
     emit(c, WF_OP_CALL, 0, line);
     wf_cfg_emit(&c->u->g, WF_PSEUDO_SETUP_WITH, 0, final, line);
     useblock(c, block);
@@ -2520,7 +2510,7 @@ stmt(compiler *c, const wf_ast_stmt *s)
         int32_t end = newblock(c);
         if (jump_if(c, s->v.assert_.test, end, true) < 0)
             return -1;
-        emit(c, WF_OP_LOAD_COMMON_CONSTANT, 0, line);
+        emit(c, WF_OP_LOAD_COMMON_CONSTANT, WF_COMMON_ASSERTION_ERROR, line);
         if (s->v.assert_.msg != NULL) {
             if (expr(c, s->v.assert_.msg) < 0)
                 return -1;
