@@ -15,16 +15,16 @@
 // ===== Expressions =====
 
 int
-exprs(compiler *c, const wf_ast_expr_seq *seq)
+wf_comp_exprs(compiler *c, const wf_ast_expr_seq *seq)
 {
     for (size_t i = 0; i < seq->n; i++)
-        if (expr(c, seq->items[i]) < 0)
+        if (wf_comp_expr(c, seq->items[i]) < 0)
             return -1;
     return 0;
 }
 
 uint32_t
-binop_arg(wf_ast_operator op, bool inplace)
+wf_comp_binop_arg(wf_ast_operator op, bool inplace)
 {
     static const uint8_t map[] = {
         [WF_AST_ADD] = WF_BINOP_ADD,
@@ -68,17 +68,17 @@ compare(compiler *c, const wf_ast_expr *e)
     size_t n = e->v.compare.ops.n;
     if (n == 0 || e->v.compare.comparators.n != n)
         return ERR_EXPR(c, e, "invalid comparison");
-    if (expr(c, e->v.compare.left) < 0)
+    if (wf_comp_expr(c, e->v.compare.left) < 0)
         return -1;
     if (n == 1) {
-        if (expr(c, e->v.compare.comparators.items[0]) < 0)
+        if (wf_comp_expr(c, e->v.compare.comparators.items[0]) < 0)
             return -1;
         compare_op(c, e->v.compare.ops.items[0], line);
         return 0;
     }
     int32_t cleanup = newblock(c), end = newblock(c);
     for (size_t i = 0; i + 1 < n; i++) {
-        if (expr(c, e->v.compare.comparators.items[i]) < 0)
+        if (wf_comp_expr(c, e->v.compare.comparators.items[i]) < 0)
             return -1;
         emit(c, WF_OP_SWAP, 2, line);
         emit(c, WF_OP_COPY, 2, line);
@@ -87,7 +87,7 @@ compare(compiler *c, const wf_ast_expr *e)
         emit_jump(c, WF_OP_POP_JUMP_IF_FALSE, cleanup, line);
         emit(c, WF_OP_POP_TOP, 0, line);
     }
-    if (expr(c, e->v.compare.comparators.items[n - 1]) < 0)
+    if (wf_comp_expr(c, e->v.compare.comparators.items[n - 1]) < 0)
         return -1;
     compare_op(c, e->v.compare.ops.items[n - 1], line);
     emit_jump(c, WF_PSEUDO_JUMP, end, NOLINE);
@@ -101,12 +101,12 @@ compare(compiler *c, const wf_ast_expr *e)
 // Jump to [next] if the truth of [e] equals [cond] (CPython's
 // codegen_jump_if, including its and/or/not/chained-compare forms).
 int
-jump_if(compiler *c, const wf_ast_expr *e, int32_t next, bool cond)
+wf_comp_jump_if(compiler *c, const wf_ast_expr *e, int32_t next, bool cond)
 {
     switch (e->kind) {
     case WF_AST_EXPR_UNARY_OP:
         if (e->v.unary_op.op == WF_AST_NOT)
-            return jump_if(c, e->v.unary_op.operand, next, !cond);
+            return wf_comp_jump_if(c, e->v.unary_op.operand, next, !cond);
         break;
     case WF_AST_EXPR_BOOL_OP: {
         const wf_ast_expr_seq *s = &e->v.bool_op.values;
@@ -117,9 +117,9 @@ jump_if(compiler *c, const wf_ast_expr *e, int32_t next, bool cond)
         if (cond2 != cond)
             next2 = newblock(c);
         for (size_t i = 0; i + 1 < s->n; i++)
-            if (jump_if(c, s->items[i], next2, cond2) < 0)
+            if (wf_comp_jump_if(c, s->items[i], next2, cond2) < 0)
                 return -1;
-        if (jump_if(c, s->items[s->n - 1], next, cond) < 0)
+        if (wf_comp_jump_if(c, s->items[s->n - 1], next, cond) < 0)
             return -1;
         if (next2 != next)
             useblock(c, next2);
@@ -127,12 +127,12 @@ jump_if(compiler *c, const wf_ast_expr *e, int32_t next, bool cond)
     }
     case WF_AST_EXPR_IF_EXP: {
         int32_t end = newblock(c), next2 = newblock(c);
-        if (jump_if(c, e->v.if_exp.test, next2, false) < 0 ||
-            jump_if(c, e->v.if_exp.body, next, cond) < 0)
+        if (wf_comp_jump_if(c, e->v.if_exp.test, next2, false) < 0 ||
+            wf_comp_jump_if(c, e->v.if_exp.body, next, cond) < 0)
             return -1;
         emit_jump(c, WF_PSEUDO_JUMP, end, NOLINE);
         useblock(c, next2);
-        if (jump_if(c, e->v.if_exp.orelse, next, cond) < 0)
+        if (wf_comp_jump_if(c, e->v.if_exp.orelse, next, cond) < 0)
             return -1;
         useblock(c, end);
         return 0;
@@ -143,17 +143,17 @@ jump_if(compiler *c, const wf_ast_expr *e, int32_t next, bool cond)
             break;
         int32_t line = e->lineno;
         int32_t cleanup = newblock(c);
-        if (expr(c, e->v.compare.left) < 0)
+        if (wf_comp_expr(c, e->v.compare.left) < 0)
             return -1;
         for (size_t i = 0; i + 1 < n; i++) {
-            if (expr(c, e->v.compare.comparators.items[i]) < 0)
+            if (wf_comp_expr(c, e->v.compare.comparators.items[i]) < 0)
                 return -1;
             emit(c, WF_OP_SWAP, 2, line);
             emit(c, WF_OP_COPY, 2, line);
             compare_op(c, e->v.compare.ops.items[i], line);
             emit_jump(c, WF_OP_POP_JUMP_IF_FALSE, cleanup, line);
         }
-        if (expr(c, e->v.compare.comparators.items[n - 1]) < 0)
+        if (wf_comp_expr(c, e->v.compare.comparators.items[n - 1]) < 0)
             return -1;
         compare_op(c, e->v.compare.ops.items[n - 1], line);
         emit_jump(c, cond ? WF_OP_POP_JUMP_IF_TRUE : WF_OP_POP_JUMP_IF_FALSE,
@@ -179,7 +179,7 @@ jump_if(compiler *c, const wf_ast_expr *e, int32_t next, bool cond)
             emit_jump(c, WF_PSEUDO_JUMP, next, e->lineno);
         return 0;
     }
-    if (expr(c, e) < 0)
+    if (wf_comp_expr(c, e) < 0)
         return -1;
     emit_jump(c, cond ? WF_OP_POP_JUMP_IF_TRUE : WF_OP_POP_JUMP_IF_FALSE,
               next, e->lineno);
@@ -196,13 +196,13 @@ boolop(compiler *c, const wf_ast_expr *e)
     uint16_t jop = e->v.bool_op.op == WF_AST_AND ? WF_OP_POP_JUMP_IF_FALSE
                                                  : WF_OP_POP_JUMP_IF_TRUE;
     for (size_t i = 0; i + 1 < s->n; i++) {
-        if (expr(c, s->items[i]) < 0)
+        if (wf_comp_expr(c, s->items[i]) < 0)
             return -1;
         emit(c, WF_OP_COPY, 1, e->lineno);
         emit_jump(c, jop, end, e->lineno);
         emit(c, WF_OP_POP_TOP, 0, e->lineno);
     }
-    if (expr(c, s->items[s->n - 1]) < 0)
+    if (wf_comp_expr(c, s->items[s->n - 1]) < 0)
         return -1;
     useblock(c, end);
     return 0;
@@ -224,7 +224,7 @@ starunpack(compiler *c, const wf_ast_expr_seq *elts, int32_t line,
            uint16_t build, bool tuple)
 {
     if (!has_starred(elts)) {
-        if (exprs(c, elts) < 0)
+        if (wf_comp_exprs(c, elts) < 0)
             return -1;
         emit(c, build, (uint32_t)elts->n, line);
         return 0;
@@ -237,11 +237,11 @@ starunpack(compiler *c, const wf_ast_expr_seq *elts, int32_t line,
                 emit(c, WF_OP_BUILD_LIST, (uint32_t)i, line);
                 built = true;
             }
-            if (expr(c, el->v.starred.value) < 0)
+            if (wf_comp_expr(c, el->v.starred.value) < 0)
                 return -1;
             emit(c, WF_OP_LIST_EXTEND, 1, line);
         } else {
-            if (expr(c, el) < 0)
+            if (wf_comp_expr(c, el) < 0)
                 return -1;
             if (built)
                 emit(c, WF_OP_LIST_APPEND, 1, line);
@@ -267,19 +267,19 @@ try_const_tuple(compiler *c, const wf_ast_expr *e, bool *done)
             return 0;
     wf_value items[256];
     for (size_t i = 0; i < elts->n; i++) {
-        items[i] = const_value(c, elts->items[i]);
+        items[i] = wf_comp_const_value(c, elts->items[i]);
         if (items[i] == WF_NULL)
             return -1;
     }
     wf_value t = wf_tuple_from_array(c->ts, items, elts->n);
     if (t == WF_NULL)
-        return runtime_failed(c);
+        return wf_comp_runtime_failed(c);
     *done = true;
-    return load_const(c, t, e->lineno);
+    return wf_comp_load_const(c, t, e->lineno);
 }
 
 int32_t
-attr_line(const wf_ast_expr *attr, int32_t line)
+wf_comp_attr_line(const wf_ast_expr *attr, int32_t line)
 {
     // CPython's update_start_location_to_match_attr.
     if (line != attr->end_lineno)
@@ -297,12 +297,12 @@ call(compiler *c, const wf_ast_expr *e)
         for (size_t k = i + 1; k < kws->n; k++)
             if (kws->items[i]->arg && kws->items[k]->arg &&
                 strcmp(kws->items[i]->arg, kws->items[k]->arg) == 0)
-                return error_at(c, kws->items[k]->lineno,
-                                kws->items[k]->col_offset,
-                                kws->items[k]->end_lineno,
-                                kws->items[k]->end_col_offset,
-                                "keyword argument repeated: %s",
-                                kws->items[k]->arg);
+                return wf_comp_error_at(c, kws->items[k]->lineno,
+                                        kws->items[k]->col_offset,
+                                        kws->items[k]->end_lineno,
+                                        kws->items[k]->end_col_offset,
+                                        "keyword argument repeated: %s",
+                                        kws->items[k]->arg);
     bool simple_kw = true;
     for (size_t i = 0; i < kws->n; i++)
         if (kws->items[i]->arg == NULL)
@@ -310,28 +310,28 @@ call(compiler *c, const wf_ast_expr *e)
     if (f->kind == WF_AST_EXPR_ATTRIBUTE && f->v.attribute.ctx == WF_AST_LOAD &&
         !has_starred(args) && simple_kw && args->n + kws->n < 30) {
         // Method call: LOAD_ATTR with the method bit, then CALL.
-        if (expr(c, f->v.attribute.value) < 0)
+        if (wf_comp_expr(c, f->v.attribute.value) < 0)
             return -1;
-        int32_t line = attr_line(f, f->lineno);
-        emit(c, WF_OP_LOAD_ATTR, (add_name(c, f->v.attribute.attr) << 1) | 1,
+        int32_t line = wf_comp_attr_line(f, f->lineno);
+        emit(c, WF_OP_LOAD_ATTR, (wf_comp_add_name(c, f->v.attribute.attr) << 1) | 1,
              line);
-        if (exprs(c, args) < 0)
+        if (wf_comp_exprs(c, args) < 0)
             return -1;
-        int32_t cline = attr_line(f, e->lineno);
+        int32_t cline = wf_comp_attr_line(f, e->lineno);
         if (kws->n) {
             wf_value names[256];
             if (kws->n > 256)
                 return ERR_EXPR(c, e, "too many arguments");
             for (size_t i = 0; i < kws->n; i++) {
-                if (expr(c, kws->items[i]->value) < 0)
+                if (wf_comp_expr(c, kws->items[i]->value) < 0)
                     return -1;
                 names[i] = wf_str_intern(c->ts, kws->items[i]->arg);
                 if (names[i] == WF_NULL)
-                    return runtime_failed(c);
+                    return wf_comp_runtime_failed(c);
             }
             wf_value t = wf_tuple_from_array(c->ts, names, kws->n);
-            if (t == WF_NULL || load_const(c, t, cline) < 0)
-                return runtime_failed(c);
+            if (t == WF_NULL || wf_comp_load_const(c, t, cline) < 0)
+                return wf_comp_runtime_failed(c);
             emit(c, WF_OP_CALL_KW, (uint32_t)(args->n + kws->n), cline);
         } else {
             emit(c, WF_OP_CALL, (uint32_t)args->n, cline);
@@ -340,53 +340,53 @@ call(compiler *c, const wf_ast_expr *e)
     }
     if (f->kind == WF_AST_EXPR_NAME) {
         uint32_t arg;
-        access a = resolve(c, f->v.name.id, &arg);
+        access a = wf_comp_resolve(c, f->v.name.id, &arg);
         if (a == AC_GLOBAL) {
             emit(c, WF_OP_LOAD_GLOBAL, (arg << 1) | 1, f->lineno);
-            return call_helper(c, e->lineno, 0, args, kws);
+            return wf_comp_call_helper(c, e->lineno, 0, args, kws);
         }
     }
-    if (expr(c, f) < 0)
+    if (wf_comp_expr(c, f) < 0)
         return -1;
     emit(c, WF_OP_PUSH_NULL, 0, f->lineno);
-    return call_helper(c, e->lineno, 0, args, kws);
+    return wf_comp_call_helper(c, e->lineno, 0, args, kws);
 }
 
 int
-call_helper(compiler *c, int32_t line, uint32_t pushed,
-            const wf_ast_expr_seq *args, const wf_ast_keyword_seq *kws)
+wf_comp_call_helper(compiler *c, int32_t line, uint32_t pushed,
+                    const wf_ast_expr_seq *args, const wf_ast_keyword_seq *kws)
 {
     bool ex = args->n + kws->n * 2 > 30 || has_starred(args);
     for (size_t i = 0; i < kws->n; i++)
         if (kws->items[i]->arg == NULL)
             ex = true;
     if (args->n + kws->n > 0xFFFF)
-        return error_at(c, line, 0, line, 0, "too many arguments");
+        return wf_comp_error_at(c, line, 0, line, 0, "too many arguments");
     if (!ex) {
-        if (exprs(c, args) < 0)
+        if (wf_comp_exprs(c, args) < 0)
             return -1;
         if (kws->n) {
             wf_value *names = malloc(kws->n * sizeof *names);
             if (names == NULL) {
                 wf_err_no_memory(c->ts);
-                return runtime_failed(c);
+                return wf_comp_runtime_failed(c);
             }
             for (size_t i = 0; i < kws->n; i++) {
-                if (expr(c, kws->items[i]->value) < 0) {
+                if (wf_comp_expr(c, kws->items[i]->value) < 0) {
                     free(names);
                     return -1;
                 }
                 names[i] = wf_str_intern(c->ts, kws->items[i]->arg);
                 if (names[i] == WF_NULL) {
                     free(names);
-                    return runtime_failed(c);
+                    return wf_comp_runtime_failed(c);
                 }
             }
             wf_value t = wf_tuple_from_array(c->ts, names, kws->n);
             free(names);
             if (t == WF_NULL)
-                return runtime_failed(c);
-            if (load_const(c, t, line) < 0)
+                return wf_comp_runtime_failed(c);
+            if (wf_comp_load_const(c, t, line) < 0)
                 return -1;
             emit(c, WF_OP_CALL_KW, pushed + (uint32_t)(args->n + kws->n), line);
         } else {
@@ -397,15 +397,15 @@ call_helper(compiler *c, int32_t line, uint32_t pushed,
     // CALL_FUNCTION_EX: positional args as a tuple, keywords as a dict.
     if (pushed == 0 && args->n == 1 &&
         args->items[0]->kind == WF_AST_EXPR_STARRED) {
-        if (expr(c, args->items[0]->v.starred.value) < 0)
+        if (wf_comp_expr(c, args->items[0]->v.starred.value) < 0)
             return -1;
     } else if (!has_starred(args)) {
-        if (exprs(c, args) < 0)
+        if (wf_comp_exprs(c, args) < 0)
             return -1;
         emit(c, WF_OP_BUILD_TUPLE, pushed + (uint32_t)args->n, line);
     } else {
         if (pushed > 0)
-            return error_at(c, line, 0, line, 0, "too many arguments");
+            return wf_comp_error_at(c, line, 0, line, 0, "too many arguments");
         if (starunpack(c, args, line, WF_OP_BUILD_LIST, true) < 0)
             return -1;
     }
@@ -422,9 +422,9 @@ call_helper(compiler *c, int32_t line, uint32_t pushed,
                 for (size_t k = i - nseen; k < i; k++) {
                     wf_value s = wf_str_intern(c->ts, kws->items[k]->arg);
                     if (s == WF_NULL)
-                        return runtime_failed(c);
-                    if (load_const(c, s, line) < 0 ||
-                        expr(c, kws->items[k]->value) < 0)
+                        return wf_comp_runtime_failed(c);
+                    if (wf_comp_load_const(c, s, line) < 0 ||
+                        wf_comp_expr(c, kws->items[k]->value) < 0)
                         return -1;
                 }
                 emit(c, WF_OP_BUILD_MAP, (uint32_t)nseen, line);
@@ -439,7 +439,7 @@ call_helper(compiler *c, int32_t line, uint32_t pushed,
                 emit(c, WF_OP_BUILD_MAP, 0, line);
                 have_dict = true;
             }
-            if (expr(c, kws->items[i]->value) < 0)
+            if (wf_comp_expr(c, kws->items[i]->value) < 0)
                 return -1;
             emit(c, WF_OP_DICT_UPDATE, 1, line);
         }
@@ -449,7 +449,7 @@ call_helper(compiler *c, int32_t line, uint32_t pushed,
 }
 
 bool
-is_two_element_slice(const wf_ast_expr *s)
+wf_comp_is_two_element_slice(const wf_ast_expr *s)
 {
     return s->kind == WF_AST_EXPR_SLICE && s->v.slice.step == NULL;
 }
@@ -458,12 +458,12 @@ static int
 slice_part(compiler *c, const wf_ast_expr *p, int32_t line)
 {
     if (p == NULL)
-        return load_const(c, WF_NONE, line);
-    return expr(c, p);
+        return wf_comp_load_const(c, WF_NONE, line);
+    return wf_comp_expr(c, p);
 }
 
 int
-slice_two_parts(compiler *c, const wf_ast_expr *s)
+wf_comp_slice_two_parts(compiler *c, const wf_ast_expr *s)
 {
     if (slice_part(c, s->v.slice.lower, s->lineno) < 0 ||
         slice_part(c, s->v.slice.upper, s->lineno) < 0)
@@ -472,20 +472,20 @@ slice_two_parts(compiler *c, const wf_ast_expr *s)
 }
 
 int
-subscript(compiler *c, const wf_ast_expr *e)
+wf_comp_subscript(compiler *c, const wf_ast_expr *e)
 {
     wf_ast_expr_context ctx = e->v.subscript.ctx;
-    if (expr(c, e->v.subscript.value) < 0)
+    if (wf_comp_expr(c, e->v.subscript.value) < 0)
         return -1;
     const wf_ast_expr *s = e->v.subscript.slice;
-    if (is_two_element_slice(s) && ctx != WF_AST_DEL) {
-        if (slice_two_parts(c, s) < 0)
+    if (wf_comp_is_two_element_slice(s) && ctx != WF_AST_DEL) {
+        if (wf_comp_slice_two_parts(c, s) < 0)
             return -1;
         emit(c, ctx == WF_AST_LOAD ? WF_OP_BINARY_SLICE : WF_OP_STORE_SLICE, 0,
              e->lineno);
         return 0;
     }
-    if (expr(c, s) < 0)
+    if (wf_comp_expr(c, s) < 0)
         return -1;
     emit(c,
          ctx == WF_AST_LOAD    ? WF_OP_BINARY_SUBSCR
@@ -498,7 +498,7 @@ subscript(compiler *c, const wf_ast_expr *e)
 static int
 formatted_value(compiler *c, const wf_ast_expr *e)
 {
-    if (expr(c, e->v.formatted_value.value) < 0)
+    if (wf_comp_expr(c, e->v.formatted_value.value) < 0)
         return -1;
     int conv = e->v.formatted_value.conversion;
     if (conv != -1)
@@ -506,7 +506,7 @@ formatted_value(compiler *c, const wf_ast_expr *e)
              conv == 's' ? WF_CONV_STR : conv == 'r' ? WF_CONV_REPR : WF_CONV_ASCII,
              e->lineno);
     if (e->v.formatted_value.format_spec != NULL) {
-        if (expr(c, e->v.formatted_value.format_spec) < 0)
+        if (wf_comp_expr(c, e->v.formatted_value.format_spec) < 0)
             return -1;
         emit(c, WF_OP_FORMAT_WITH_SPEC, 0, e->lineno);
     } else {
@@ -526,7 +526,7 @@ unpack_store(compiler *c, const wf_ast_expr *e)
                         "starred assignment targets are not supported by Weft");
     emit(c, WF_OP_UNPACK_SEQUENCE, (uint32_t)elts->n, e->lineno);
     for (size_t i = 0; i < elts->n; i++)
-        if (expr(c, elts->items[i]) < 0)
+        if (wf_comp_expr(c, elts->items[i]) < 0)
             return -1;
     return 0;
 }
@@ -539,9 +539,10 @@ expr_inner(compiler *c, const wf_ast_expr *e)
     case WF_AST_EXPR_BOOL_OP:
         return boolop(c, e);
     case WF_AST_EXPR_BIN_OP:
-        if (expr(c, e->v.bin_op.left) < 0 || expr(c, e->v.bin_op.right) < 0)
+        if (wf_comp_expr(c, e->v.bin_op.left) < 0 ||
+            wf_comp_expr(c, e->v.bin_op.right) < 0)
             return -1;
-        emit(c, WF_OP_BINARY_OP, binop_arg(e->v.bin_op.op, false), line);
+        emit(c, WF_OP_BINARY_OP, wf_comp_binop_arg(e->v.bin_op.op, false), line);
         return 0;
     case WF_AST_EXPR_UNARY_OP: {
         const wf_ast_expr *o = e->v.unary_op.operand;
@@ -563,15 +564,15 @@ expr_inner(compiler *c, const wf_ast_expr *e)
                 double d = o->v.constant.f;
                 v = wf_float_new(c->ts, op == WF_AST_USUB ? -d : d);
                 if (v == WF_NULL)
-                    return runtime_failed(c);
+                    return wf_comp_runtime_failed(c);
             }
-            return load_const(c, v, line);
+            return wf_comp_load_const(c, v, line);
         }
         if (op == WF_AST_USUB && is_const(o) &&
             o->v.constant.kind == WF_AST_CONST_BIG_INT &&
             strcmp(o->v.constant.str, "4611686018427387904") == 0)
-            return load_const(c, wf_val_from_int(WF_INT_MIN), line);
-        if (expr(c, o) < 0)
+            return wf_comp_load_const(c, wf_val_from_int(WF_INT_MIN), line);
+        if (wf_comp_expr(c, o) < 0)
             return -1;
         switch (op) {
         case WF_AST_INVERT: emit(c, WF_OP_UNARY_INVERT, 0, line); break;
@@ -584,15 +585,15 @@ expr_inner(compiler *c, const wf_ast_expr *e)
         return 0;
     }
     case WF_AST_EXPR_LAMBDA:
-        return make_function(c, NULL, e);
+        return wf_comp_make_function(c, NULL, e);
     case WF_AST_EXPR_IF_EXP: {
         int32_t end = newblock(c), next = newblock(c);
-        if (jump_if(c, e->v.if_exp.test, next, false) < 0 ||
-            expr(c, e->v.if_exp.body) < 0)
+        if (wf_comp_jump_if(c, e->v.if_exp.test, next, false) < 0 ||
+            wf_comp_expr(c, e->v.if_exp.body) < 0)
             return -1;
         emit_jump(c, WF_PSEUDO_JUMP, end, NOLINE);
         useblock(c, next);
-        if (expr(c, e->v.if_exp.orelse) < 0)
+        if (wf_comp_expr(c, e->v.if_exp.orelse) < 0)
             return -1;
         useblock(c, end);
         return 0;
@@ -601,16 +602,16 @@ expr_inner(compiler *c, const wf_ast_expr *e)
         size_t n = e->v.dict.keys.n;
         if (n <= 16) {
             for (size_t i = 0; i < n; i++)
-                if (expr(c, e->v.dict.keys.items[i]) < 0 ||
-                    expr(c, e->v.dict.values.items[i]) < 0)
+                if (wf_comp_expr(c, e->v.dict.keys.items[i]) < 0 ||
+                    wf_comp_expr(c, e->v.dict.values.items[i]) < 0)
                     return -1;
             emit(c, WF_OP_BUILD_MAP, (uint32_t)n, line);
             return 0;
         }
         emit(c, WF_OP_BUILD_MAP, 0, line);
         for (size_t i = 0; i < n; i++) {
-            if (expr(c, e->v.dict.keys.items[i]) < 0 ||
-                expr(c, e->v.dict.values.items[i]) < 0)
+            if (wf_comp_expr(c, e->v.dict.keys.items[i]) < 0 ||
+                wf_comp_expr(c, e->v.dict.values.items[i]) < 0)
                 return -1;
             emit(c, WF_OP_MAP_ADD, 1, line);
         }
@@ -620,7 +621,7 @@ expr_inner(compiler *c, const wf_ast_expr *e)
         if (has_starred(&e->v.set.elts))
             return ERR_EXPR(c, e, "starred set displays are not supported "
                                   "by Weft");
-        if (exprs(c, &e->v.set.elts) < 0)
+        if (wf_comp_exprs(c, &e->v.set.elts) < 0)
             return -1;
         emit(c, WF_OP_BUILD_SET, (uint32_t)e->v.set.elts.n, line);
         return 0;
@@ -628,14 +629,14 @@ expr_inner(compiler *c, const wf_ast_expr *e)
     case WF_AST_EXPR_SET_COMP:
     case WF_AST_EXPR_DICT_COMP:
     case WF_AST_EXPR_GENERATOR_EXP:
-        return comprehension(c, e);
+        return wf_comp_comprehension(c, e);
     case WF_AST_EXPR_YIELD:
         if (!c->u->is_function)
             return ERR_EXPR(c, e, "'yield' outside function");
         if (e->v.yield.value != NULL) {
-            if (expr(c, e->v.yield.value) < 0)
+            if (wf_comp_expr(c, e->v.yield.value) < 0)
                 return -1;
-        } else if (load_const(c, WF_NONE, line) < 0) {
+        } else if (wf_comp_load_const(c, WF_NONE, line) < 0) {
             return -1;
         }
         emit(c, WF_OP_YIELD_VALUE, 0, line);
@@ -654,25 +655,25 @@ expr_inner(compiler *c, const wf_ast_expr *e)
     case WF_AST_EXPR_JOINED_STR: {
         size_t n = e->v.joined_str.values.n;
         if (n == 0)
-            return load_const(c, wf_str_new(c->ts, "", 0), line);
-        if (exprs(c, &e->v.joined_str.values) < 0)
+            return wf_comp_load_const(c, wf_str_new(c->ts, "", 0), line);
+        if (wf_comp_exprs(c, &e->v.joined_str.values) < 0)
             return -1;
         if (n != 1)
             emit(c, WF_OP_BUILD_STRING, (uint32_t)n, line);
         return 0;
     }
     case WF_AST_EXPR_CONSTANT: {
-        wf_value v = const_value(c, e);
+        wf_value v = wf_comp_const_value(c, e);
         if (v == WF_NULL)
             return -1;
-        return load_const(c, v, line);
+        return wf_comp_load_const(c, v, line);
     }
     case WF_AST_EXPR_ATTRIBUTE: {
         wf_ast_expr_context ctx = e->v.attribute.ctx;
-        if (expr(c, e->v.attribute.value) < 0)
+        if (wf_comp_expr(c, e->v.attribute.value) < 0)
             return -1;
-        int32_t aline = attr_line(e, line);
-        uint32_t ni = add_name(c, e->v.attribute.attr);
+        int32_t aline = wf_comp_attr_line(e, line);
+        uint32_t ni = wf_comp_add_name(c, e->v.attribute.attr);
         if (ctx == WF_AST_LOAD)
             emit(c, WF_OP_LOAD_ATTR, ni << 1, aline);
         else
@@ -681,26 +682,26 @@ expr_inner(compiler *c, const wf_ast_expr *e)
         return 0;
     }
     case WF_AST_EXPR_SUBSCRIPT:
-        return subscript(c, e);
+        return wf_comp_subscript(c, e);
     case WF_AST_EXPR_STARRED:
         return ERR_EXPR(c, e, e->v.starred.ctx == WF_AST_STORE
                                   ? "starred assignment target must be in a "
                                     "list or tuple"
                                   : "can't use starred expression here");
     case WF_AST_EXPR_NAME:
-        nameop(c, e->v.name.id, e->v.name.ctx, line);
+        wf_comp_nameop(c, e->v.name.id, e->v.name.ctx, line);
         return 0;
     case WF_AST_EXPR_LIST:
         if (e->v.list.ctx == WF_AST_STORE)
             return unpack_store(c, e);
         if (e->v.list.ctx == WF_AST_DEL)
-            return exprs(c, &e->v.list.elts);
+            return wf_comp_exprs(c, &e->v.list.elts);
         return starunpack(c, &e->v.list.elts, line, WF_OP_BUILD_LIST, false);
     case WF_AST_EXPR_TUPLE: {
         if (e->v.tuple.ctx == WF_AST_STORE)
             return unpack_store(c, e);
         if (e->v.tuple.ctx == WF_AST_DEL)
-            return exprs(c, &e->v.tuple.elts);
+            return wf_comp_exprs(c, &e->v.tuple.elts);
         bool done;
         if (try_const_tuple(c, e, &done) < 0)
             return -1;
@@ -714,7 +715,7 @@ expr_inner(compiler *c, const wf_ast_expr *e)
             slice_part(c, e->v.slice.upper, line) < 0)
             return -1;
         if (e->v.slice.step != NULL) {
-            if (expr(c, e->v.slice.step) < 0)
+            if (wf_comp_expr(c, e->v.slice.step) < 0)
                 return -1;
             n = 3;
         }
@@ -726,11 +727,11 @@ expr_inner(compiler *c, const wf_ast_expr *e)
 }
 
 int
-expr(compiler *c, const wf_ast_expr *e)
+wf_comp_expr(compiler *c, const wf_ast_expr *e)
 {
     if (c->failed)
         return -1;
     if (e == NULL)
-        return error_at(c, 1, 0, 1, 0, "invalid syntax tree");
+        return wf_comp_error_at(c, 1, 0, 1, 0, "invalid syntax tree");
     return expr_inner(c, e);
 }

@@ -41,7 +41,7 @@ static void
 call_exit_with_nones(compiler *c, int32_t line)
 {
     uint32_t i;
-    if (add_const(c, WF_NONE, &i) < 0)
+    if (wf_comp_add_const(c, WF_NONE, &i) < 0)
         return;
     emit(c, WF_OP_LOAD_CONST, i, line);
     emit(c, WF_OP_LOAD_CONST, i, line);
@@ -74,13 +74,13 @@ unwind_fblock(compiler *c, fblock *f, int32_t *line, bool preserve_tos)
         if (preserve_tos) {
             unit *u = c->u;
             if (u->nfb >= MAX_FBLOCKS)
-                return error_at(c, *line, 0, *line, 0,
-                                "too many statically nested blocks");
+                return wf_comp_error_at(c, *line, 0, *line, 0,
+                                        "too many statically nested blocks");
             fblock *pv = &u->fb[u->nfb++];
             pv->kind = FB_POP_VALUE;
             pv->line = *line;
         }
-        int rc = stmts(c, saved.finalbody);
+        int rc = wf_comp_stmts(c, saved.finalbody);
         if (preserve_tos)
             c->u->nfb--;
         *line = NOLINE;
@@ -114,10 +114,10 @@ unwind_fblock(compiler *c, fblock *f, int32_t *line, bool preserve_tos)
         emit(c, WF_PSEUDO_POP_BLOCK, 0, *line);
         emit(c, WF_OP_POP_EXCEPT, 0, *line);
         if (f->name) {
-            if (load_const(c, WF_NONE, *line) < 0)
+            if (wf_comp_load_const(c, WF_NONE, *line) < 0)
                 return -1;
-            nameop(c, f->name, WF_AST_STORE, *line);
-            nameop(c, f->name, WF_AST_DEL, *line);
+            wf_comp_nameop(c, f->name, WF_AST_STORE, *line);
+            wf_comp_nameop(c, f->name, WF_AST_DEL, *line);
         }
         return 0;
     case FB_POP_VALUE:
@@ -162,7 +162,7 @@ return_stmt(compiler *c, const wf_ast_stmt *s)
     bool preserve_tos = v != NULL && v->kind != WF_AST_EXPR_CONSTANT;
     int32_t line = s->lineno;
     if (preserve_tos) {
-        if (expr(c, v) < 0)
+        if (wf_comp_expr(c, v) < 0)
             return -1;
     } else if (v != NULL) {
         emit(c, WF_OP_NOP, 0, v->lineno);
@@ -172,11 +172,11 @@ return_stmt(compiler *c, const wf_ast_stmt *s)
     if (unwind_fblock_stack(c, &line, preserve_tos, NULL) < 0)
         return -1;
     if (v == NULL) {
-        if (load_const(c, WF_NONE, line) < 0)
+        if (wf_comp_load_const(c, WF_NONE, line) < 0)
             return -1;
     } else if (!preserve_tos) {
-        wf_value k = const_value(c, v);
-        if (k == WF_NULL || load_const(c, k, line) < 0)
+        wf_value k = wf_comp_const_value(c, v);
+        if (k == WF_NULL || wf_comp_load_const(c, k, line) < 0)
             return -1;
     }
     emit(c, WF_OP_RETURN_VALUE, 0, line);
@@ -212,13 +212,13 @@ if_stmt(compiler *c, const wf_ast_stmt *s)
     bool has_else = s->v.if_.orelse.n > 0;
     if (has_else)
         next = newblock(c);
-    if (jump_if(c, s->v.if_.test, next, false) < 0 ||
-        stmts(c, &s->v.if_.body) < 0)
+    if (wf_comp_jump_if(c, s->v.if_.test, next, false) < 0 ||
+        wf_comp_stmts(c, &s->v.if_.body) < 0)
         return -1;
     if (has_else) {
         emit_jump(c, WF_PSEUDO_JUMP, end, NOLINE);
         useblock(c, next);
-        if (stmts(c, &s->v.if_.orelse) < 0)
+        if (wf_comp_stmts(c, &s->v.if_.orelse) < 0)
             return -1;
     }
     useblock(c, end);
@@ -232,13 +232,13 @@ while_stmt(compiler *c, const wf_ast_stmt *s)
     useblock(c, loop);
     if (push_fblock(c, s, FB_WHILE_LOOP, loop, end, NULL, NULL) < 0)
         return -1;
-    if (jump_if(c, s->v.while_.test, anchor, false) < 0 ||
-        stmts(c, &s->v.while_.body) < 0)
+    if (wf_comp_jump_if(c, s->v.while_.test, anchor, false) < 0 ||
+        wf_comp_stmts(c, &s->v.while_.body) < 0)
         return -1;
     emit_jump(c, WF_PSEUDO_JUMP, loop, NOLINE);
     pop_fblock(c);
     useblock(c, anchor);
-    if (stmts(c, &s->v.while_.orelse) < 0)
+    if (wf_comp_stmts(c, &s->v.while_.orelse) < 0)
         return -1;
     useblock(c, end);
     return 0;
@@ -250,7 +250,7 @@ for_stmt(compiler *c, const wf_ast_stmt *s)
     int32_t start = newblock(c), body = newblock(c), cleanup = newblock(c),
             end = newblock(c);
     if (push_fblock(c, s, FB_FOR_LOOP, start, end, NULL, NULL) < 0 ||
-        expr(c, s->v.for_.iter) < 0)
+        wf_comp_expr(c, s->v.for_.iter) < 0)
         return -1;
     int32_t iline = s->v.for_.iter->lineno;
     emit(c, WF_OP_GET_ITER, 0, iline);
@@ -259,14 +259,14 @@ for_stmt(compiler *c, const wf_ast_stmt *s)
     // A NOP so a multi-line `for` reports the target's line.
     emit(c, WF_OP_NOP, 0, s->v.for_.target->lineno);
     useblock(c, body);
-    if (expr(c, s->v.for_.target) < 0 || stmts(c, &s->v.for_.body) < 0)
+    if (wf_comp_expr(c, s->v.for_.target) < 0 || wf_comp_stmts(c, &s->v.for_.body) < 0)
         return -1;
     emit_jump(c, WF_PSEUDO_JUMP, start, NOLINE);
     useblock(c, cleanup);
     emit(c, WF_OP_END_FOR, 0, NOLINE);
     emit(c, WF_OP_POP_ITER, 0, NOLINE);
     pop_fblock(c);
-    if (stmts(c, &s->v.for_.orelse) < 0)
+    if (wf_comp_stmts(c, &s->v.for_.orelse) < 0)
         return -1;
     useblock(c, end);
     return 0;
@@ -290,11 +290,11 @@ try_except(compiler *c, const wf_ast_stmt *s)
     wf_cfg_emit(&c->u->g, WF_PSEUDO_SETUP_FINALLY, 0, except, line);
     useblock(c, body);
     if (push_fblock(c, s, FB_TRY_EXCEPT, body, -1, NULL, NULL) < 0 ||
-        stmts(c, &s->v.try_.body) < 0)
+        wf_comp_stmts(c, &s->v.try_.body) < 0)
         return -1;
     pop_fblock(c);
     emit(c, WF_PSEUDO_POP_BLOCK, 0, NOLINE);
-    if (stmts(c, &s->v.try_.orelse) < 0)
+    if (wf_comp_stmts(c, &s->v.try_.orelse) < 0)
         return -1;
     emit_jump(c, WF_PSEUDO_JUMP, end, NOLINE);
     size_t n = s->v.try_.handlers.n;
@@ -307,12 +307,12 @@ try_except(compiler *c, const wf_ast_stmt *s)
         const wf_ast_excepthandler *h = s->v.try_.handlers.items[i];
         int32_t hline = h->lineno;
         if (h->type == NULL && i + 1 < n)
-            return error_at(c, h->lineno, h->col_offset, h->end_lineno,
-                            h->end_col_offset,
-                            "default 'except:' must be last");
+            return wf_comp_error_at(c, h->lineno, h->col_offset, h->end_lineno,
+                                    h->end_col_offset,
+                                    "default 'except:' must be last");
         int32_t next_except = newblock(c);
         if (h->type != NULL) {
-            if (expr(c, h->type) < 0)
+            if (wf_comp_expr(c, h->type) < 0)
                 return -1;
             emit(c, WF_OP_CHECK_EXC_MATCH, 0, hline);
             emit_jump(c, WF_OP_POP_JUMP_IF_FALSE, next_except, hline);
@@ -321,28 +321,28 @@ try_except(compiler *c, const wf_ast_stmt *s)
         fake.lineno = hline;
         if (h->name != NULL) {
             int32_t cleanup_end = newblock(c), cleanup_body = newblock(c);
-            nameop(c, h->name, WF_AST_STORE, hline);
+            wf_comp_nameop(c, h->name, WF_AST_STORE, hline);
             wf_cfg_emit(&c->u->g, WF_PSEUDO_SETUP_CLEANUP, 0, cleanup_end,
                         hline);
             useblock(c, cleanup_body);
             if (push_fblock(c, &fake, FB_HANDLER_CLEANUP, cleanup_body, -1,
                             NULL, h->name) < 0 ||
-                stmts(c, &h->body) < 0)
+                wf_comp_stmts(c, &h->body) < 0)
                 return -1;
             pop_fblock(c);
             emit(c, WF_PSEUDO_POP_BLOCK, 0, NOLINE);
             emit(c, WF_PSEUDO_POP_BLOCK, 0, NOLINE);
             emit(c, WF_OP_POP_EXCEPT, 0, NOLINE);
-            if (load_const(c, WF_NONE, NOLINE) < 0)
+            if (wf_comp_load_const(c, WF_NONE, NOLINE) < 0)
                 return -1;
-            nameop(c, h->name, WF_AST_STORE, NOLINE);
-            nameop(c, h->name, WF_AST_DEL, NOLINE);
+            wf_comp_nameop(c, h->name, WF_AST_STORE, NOLINE);
+            wf_comp_nameop(c, h->name, WF_AST_DEL, NOLINE);
             emit_jump(c, WF_PSEUDO_JUMP, end, NOLINE);
             useblock(c, cleanup_end);
-            if (load_const(c, WF_NONE, NOLINE) < 0)
+            if (wf_comp_load_const(c, WF_NONE, NOLINE) < 0)
                 return -1;
-            nameop(c, h->name, WF_AST_STORE, NOLINE);
-            nameop(c, h->name, WF_AST_DEL, NOLINE);
+            wf_comp_nameop(c, h->name, WF_AST_STORE, NOLINE);
+            wf_comp_nameop(c, h->name, WF_AST_DEL, NOLINE);
             emit(c, WF_OP_RERAISE, 1, NOLINE);
         } else {
             int32_t cleanup_body = newblock(c);
@@ -350,7 +350,7 @@ try_except(compiler *c, const wf_ast_stmt *s)
             useblock(c, cleanup_body);
             if (push_fblock(c, &fake, FB_HANDLER_CLEANUP, cleanup_body, -1,
                             NULL, NULL) < 0 ||
-                stmts(c, &h->body) < 0)
+                wf_comp_stmts(c, &h->body) < 0)
                 return -1;
             pop_fblock(c);
             emit(c, WF_PSEUDO_POP_BLOCK, 0, NOLINE);
@@ -381,19 +381,19 @@ try_finally(compiler *c, const wf_ast_stmt *s)
     if (s->v.try_.handlers.n > 0) {
         if (try_except(c, s) < 0)
             return -1;
-    } else if (stmts(c, &s->v.try_.body) < 0) {
+    } else if (wf_comp_stmts(c, &s->v.try_.body) < 0) {
         return -1;
     }
     emit(c, WF_PSEUDO_POP_BLOCK, 0, NOLINE);
     pop_fblock(c);
-    if (stmts(c, &s->v.try_.finalbody) < 0)
+    if (wf_comp_stmts(c, &s->v.try_.finalbody) < 0)
         return -1;
     emit_jump(c, WF_PSEUDO_JUMP, exit, NOLINE);
     useblock(c, end);
     wf_cfg_emit(&c->u->g, WF_PSEUDO_SETUP_CLEANUP, 0, cleanup, NOLINE);
     emit(c, WF_OP_PUSH_EXC_INFO, 0, NOLINE);
     if (push_fblock(c, s, FB_FINALLY_END, end, -1, NULL, NULL) < 0 ||
-        stmts(c, &s->v.try_.finalbody) < 0)
+        wf_comp_stmts(c, &s->v.try_.finalbody) < 0)
         return -1;
     pop_fblock(c);
     emit(c, WF_OP_RERAISE, 0, NOLINE);
@@ -411,7 +411,7 @@ with_inner(compiler *c, const wf_ast_stmt *s, size_t pos)
     int32_t block = newblock(c), final = newblock(c), exit = newblock(c),
             cleanup = newblock(c), suppress = newblock(c),
             exit2 = newblock(c);
-    if (expr(c, item->context_expr) < 0)
+    if (wf_comp_expr(c, item->context_expr) < 0)
         return -1;
     emit(c, WF_OP_COPY, 1, line);
     emit(c, WF_OP_LOAD_SPECIAL, WF_SPECIAL_EXIT, line);
@@ -424,13 +424,13 @@ with_inner(compiler *c, const wf_ast_stmt *s, size_t pos)
     if (push_fblock(c, s, FB_WITH, block, final, NULL, NULL) < 0)
         return -1;
     if (item->optional_vars != NULL) {
-        if (expr(c, item->optional_vars) < 0)
+        if (wf_comp_expr(c, item->optional_vars) < 0)
             return -1;
     } else {
         emit(c, WF_OP_POP_TOP, 0, line);
     }
     if (pos + 1 == s->v.with.items.n) {
-        if (stmts(c, &s->v.with.body) < 0)
+        if (wf_comp_stmts(c, &s->v.with.body) < 0)
             return -1;
     } else if (with_inner(c, s, pos + 1) < 0) {
         return -1;
@@ -468,24 +468,24 @@ aug_assign(compiler *c, const wf_ast_stmt *s)
     int32_t tline = t->lineno;
     switch (t->kind) {
     case WF_AST_EXPR_ATTRIBUTE:
-        if (expr(c, t->v.attribute.value) < 0)
+        if (wf_comp_expr(c, t->v.attribute.value) < 0)
             return -1;
         emit(c, WF_OP_COPY, 1, tline);
-        emit(c, WF_OP_LOAD_ATTR, add_name(c, t->v.attribute.attr) << 1,
-             attr_line(t, tline));
+        emit(c, WF_OP_LOAD_ATTR, wf_comp_add_name(c, t->v.attribute.attr) << 1,
+             wf_comp_attr_line(t, tline));
         break;
     case WF_AST_EXPR_SUBSCRIPT:
-        if (expr(c, t->v.subscript.value) < 0)
+        if (wf_comp_expr(c, t->v.subscript.value) < 0)
             return -1;
-        if (is_two_element_slice(t->v.subscript.slice)) {
-            if (slice_two_parts(c, t->v.subscript.slice) < 0)
+        if (wf_comp_is_two_element_slice(t->v.subscript.slice)) {
+            if (wf_comp_slice_two_parts(c, t->v.subscript.slice) < 0)
                 return -1;
             emit(c, WF_OP_COPY, 3, tline);
             emit(c, WF_OP_COPY, 3, tline);
             emit(c, WF_OP_COPY, 3, tline);
             emit(c, WF_OP_BINARY_SLICE, 0, tline);
         } else {
-            if (expr(c, t->v.subscript.slice) < 0)
+            if (wf_comp_expr(c, t->v.subscript.slice) < 0)
                 return -1;
             emit(c, WF_OP_COPY, 2, tline);
             emit(c, WF_OP_COPY, 2, tline);
@@ -493,7 +493,7 @@ aug_assign(compiler *c, const wf_ast_stmt *s)
         }
         break;
     case WF_AST_EXPR_NAME:
-        nameop(c, t->v.name.id, WF_AST_LOAD, tline);
+        wf_comp_nameop(c, t->v.name.id, WF_AST_LOAD, tline);
         break;
     default:
         return ERR_EXPR(c, t, "'%s' is an illegal expression for augmented "
@@ -502,18 +502,18 @@ aug_assign(compiler *c, const wf_ast_stmt *s)
                         : t->kind == WF_AST_EXPR_LIST ? "list"
                                                       : "expression");
     }
-    if (expr(c, s->v.aug_assign.value) < 0)
+    if (wf_comp_expr(c, s->v.aug_assign.value) < 0)
         return -1;
-    emit(c, WF_OP_BINARY_OP, binop_arg(s->v.aug_assign.op, true), s->lineno);
+    emit(c, WF_OP_BINARY_OP, wf_comp_binop_arg(s->v.aug_assign.op, true), s->lineno);
     switch (t->kind) {
     case WF_AST_EXPR_ATTRIBUTE: {
-        int32_t aline = attr_line(t, tline);
+        int32_t aline = wf_comp_attr_line(t, tline);
         emit(c, WF_OP_SWAP, 2, aline);
-        emit(c, WF_OP_STORE_ATTR, add_name(c, t->v.attribute.attr), aline);
+        emit(c, WF_OP_STORE_ATTR, wf_comp_add_name(c, t->v.attribute.attr), aline);
         break;
     }
     case WF_AST_EXPR_SUBSCRIPT:
-        if (is_two_element_slice(t->v.subscript.slice)) {
+        if (wf_comp_is_two_element_slice(t->v.subscript.slice)) {
             emit(c, WF_OP_SWAP, 4, tline);
             emit(c, WF_OP_SWAP, 3, tline);
             emit(c, WF_OP_SWAP, 2, tline);
@@ -525,7 +525,7 @@ aug_assign(compiler *c, const wf_ast_stmt *s)
         }
         break;
     default:
-        nameop(c, t->v.name.id, WF_AST_STORE, tline);
+        wf_comp_nameop(c, t->v.name.id, WF_AST_STORE, tline);
         break;
     }
     return 0;
@@ -537,10 +537,10 @@ import_stmt(compiler *c, const wf_ast_stmt *s)
     int32_t line = s->lineno;
     for (size_t i = 0; i < s->v.import.names.n; i++) {
         const wf_ast_alias *a = s->v.import.names.items[i];
-        if (load_const(c, wf_val_from_int(0), line) < 0 ||
-            load_const(c, WF_NONE, line) < 0)
+        if (wf_comp_load_const(c, wf_val_from_int(0), line) < 0 ||
+            wf_comp_load_const(c, WF_NONE, line) < 0)
             return -1;
-        emit(c, WF_OP_IMPORT_NAME, add_name(c, a->name), line);
+        emit(c, WF_OP_IMPORT_NAME, wf_comp_add_name(c, a->name), line);
         if (a->asname != NULL) {
             // `import a.b.c as d`: walk the attributes.
             const char *dot = strchr(a->name, '.');
@@ -549,25 +549,25 @@ import_stmt(compiler *c, const wf_ast_stmt *s)
                 size_t len = next ? (size_t)(next - dot - 1) : strlen(dot + 1);
                 wf_value part = wf_str_intern_n(c->ts, dot + 1, len);
                 if (part == WF_NULL)
-                    return runtime_failed(c);
+                    return wf_comp_runtime_failed(c);
                 // The name table holds C strings: use the interned copy.
-                emit(c, WF_OP_IMPORT_FROM, add_name(c, wf_str_cstr(part)),
+                emit(c, WF_OP_IMPORT_FROM, wf_comp_add_name(c, wf_str_cstr(part)),
                      line);
                 emit(c, WF_OP_SWAP, 2, line);
                 emit(c, WF_OP_POP_TOP, 0, line);
                 dot = next;
             }
-            nameop(c, a->asname, WF_AST_STORE, line);
+            wf_comp_nameop(c, a->asname, WF_AST_STORE, line);
         } else {
             const char *dot = strchr(a->name, '.');
             if (dot == NULL) {
-                nameop(c, a->name, WF_AST_STORE, line);
+                wf_comp_nameop(c, a->name, WF_AST_STORE, line);
             } else {
                 wf_value first = wf_str_intern_n(c->ts, a->name,
                                                  (size_t)(dot - a->name));
                 if (first == WF_NULL)
-                    return runtime_failed(c);
-                nameop(c, wf_str_cstr(first), WF_AST_STORE, line);
+                    return wf_comp_runtime_failed(c);
+                wf_comp_nameop(c, wf_str_cstr(first), WF_AST_STORE, line);
             }
         }
     }
@@ -582,7 +582,7 @@ import_from(compiler *c, const wf_ast_stmt *s)
     wf_value *names = malloc((n + 1) * sizeof *names);
     if (names == NULL) {
         wf_err_no_memory(c->ts);
-        return runtime_failed(c);
+        return wf_comp_runtime_failed(c);
     }
     for (size_t i = 0; i < n; i++) {
         const wf_ast_alias *a = s->v.import_from.names.items[i];
@@ -593,22 +593,22 @@ import_from(compiler *c, const wf_ast_stmt *s)
         names[i] = wf_str_intern(c->ts, a->name);
         if (names[i] == WF_NULL) {
             free(names);
-            return runtime_failed(c);
+            return wf_comp_runtime_failed(c);
         }
     }
     wf_value t = wf_tuple_from_array(c->ts, names, n);
     free(names);
     if (t == WF_NULL)
-        return runtime_failed(c);
-    if (load_const(c, wf_val_from_int(s->v.import_from.level), line) < 0 ||
-        load_const(c, t, line) < 0)
+        return wf_comp_runtime_failed(c);
+    if (wf_comp_load_const(c, wf_val_from_int(s->v.import_from.level), line) < 0 ||
+        wf_comp_load_const(c, t, line) < 0)
         return -1;
     const char *mod = s->v.import_from.module ? s->v.import_from.module : "";
-    emit(c, WF_OP_IMPORT_NAME, add_name(c, mod), line);
+    emit(c, WF_OP_IMPORT_NAME, wf_comp_add_name(c, mod), line);
     for (size_t i = 0; i < n; i++) {
         const wf_ast_alias *a = s->v.import_from.names.items[i];
-        emit(c, WF_OP_IMPORT_FROM, add_name(c, a->name), line);
-        nameop(c, a->asname ? a->asname : a->name, WF_AST_STORE, line);
+        emit(c, WF_OP_IMPORT_FROM, wf_comp_add_name(c, a->name), line);
+        wf_comp_nameop(c, a->asname ? a->asname : a->name, WF_AST_STORE, line);
     }
     emit(c, WF_OP_POP_TOP, 0, line);
     return 0;
@@ -622,24 +622,24 @@ stmt(compiler *c, const wf_ast_stmt *s)
     int32_t line = s->lineno;
     switch (s->kind) {
     case WF_AST_STMT_FUNCTION_DEF:
-        return make_function(c, s, NULL);
+        return wf_comp_make_function(c, s, NULL);
     case WF_AST_STMT_CLASS_DEF:
-        return class_def(c, s);
+        return wf_comp_class_def(c, s);
     case WF_AST_STMT_RETURN:
         return return_stmt(c, s);
     case WF_AST_STMT_DELETE:
         for (size_t i = 0; i < s->v.delete_.targets.n; i++)
-            if (expr(c, s->v.delete_.targets.items[i]) < 0)
+            if (wf_comp_expr(c, s->v.delete_.targets.items[i]) < 0)
                 return -1;
         return 0;
     case WF_AST_STMT_ASSIGN: {
         size_t n = s->v.assign.targets.n;
-        if (expr(c, s->v.assign.value) < 0)
+        if (wf_comp_expr(c, s->v.assign.value) < 0)
             return -1;
         for (size_t i = 0; i < n; i++) {
             if (i + 1 < n)
                 emit(c, WF_OP_COPY, 1, line);
-            if (expr(c, s->v.assign.targets.items[i]) < 0)
+            if (wf_comp_expr(c, s->v.assign.targets.items[i]) < 0)
                 return -1;
         }
         return 0;
@@ -648,8 +648,8 @@ stmt(compiler *c, const wf_ast_stmt *s)
         return aug_assign(c, s);
     case WF_AST_STMT_ANN_ASSIGN:
         if (s->v.ann_assign.value != NULL) {
-            if (expr(c, s->v.ann_assign.value) < 0 ||
-                expr(c, s->v.ann_assign.target) < 0)
+            if (wf_comp_expr(c, s->v.ann_assign.value) < 0 ||
+                wf_comp_expr(c, s->v.ann_assign.target) < 0)
                 return -1;
         }
         return 0;
@@ -666,11 +666,11 @@ stmt(compiler *c, const wf_ast_stmt *s)
     case WF_AST_STMT_RAISE: {
         uint32_t n = 0;
         if (s->v.raise.exc != NULL) {
-            if (expr(c, s->v.raise.exc) < 0)
+            if (wf_comp_expr(c, s->v.raise.exc) < 0)
                 return -1;
             n++;
             if (s->v.raise.cause != NULL) {
-                if (expr(c, s->v.raise.cause) < 0)
+                if (wf_comp_expr(c, s->v.raise.cause) < 0)
                     return -1;
                 n++;
             }
@@ -684,11 +684,11 @@ stmt(compiler *c, const wf_ast_stmt *s)
         return try_except(c, s);
     case WF_AST_STMT_ASSERT: {
         int32_t end = newblock(c);
-        if (jump_if(c, s->v.assert_.test, end, true) < 0)
+        if (wf_comp_jump_if(c, s->v.assert_.test, end, true) < 0)
             return -1;
         emit(c, WF_OP_LOAD_COMMON_CONSTANT, WF_COMMON_ASSERTION_ERROR, line);
         if (s->v.assert_.msg != NULL) {
-            if (expr(c, s->v.assert_.msg) < 0)
+            if (wf_comp_expr(c, s->v.assert_.msg) < 0)
                 return -1;
             emit(c, WF_OP_CALL, 0, line);
         }
@@ -712,7 +712,7 @@ stmt(compiler *c, const wf_ast_stmt *s)
             emit(c, WF_OP_NOP, 0, line);
             return 0;
         }
-        if (expr(c, v) < 0)
+        if (wf_comp_expr(c, v) < 0)
             return -1;
         emit(c, WF_OP_POP_TOP, 0, NOLINE);
         return 0;
@@ -729,7 +729,7 @@ stmt(compiler *c, const wf_ast_stmt *s)
 }
 
 int
-stmts(compiler *c, const wf_ast_stmt_seq *seq)
+wf_comp_stmts(compiler *c, const wf_ast_stmt_seq *seq)
 {
     if (seq == NULL)
         return 0;

@@ -6,6 +6,9 @@
 // follow CPython 3.14's Python/codegen.c so that, after flowgraph.c's
 // passes, line/branch/jump/exception events land where CPython's do.
 // Errors the compiler reports are SyntaxErrors in CPython's wording.
+// This file: units, names, constants, functions, classes, comprehensions,
+// assembly and the entry point; expressions are in codegen_expr.c,
+// statements in codegen_stmt.c, and what they share in compile_int.h.
 #include "compiler/compile.h"
 
 #include <stdarg.h>
@@ -24,8 +27,8 @@
 // ===== Errors =====
 
 int
-error_at(compiler *c, int lineno, int col, int end_lineno, int end_col,
-         const char *fmt, ...)
+wf_comp_error_at(compiler *c, int lineno, int col, int end_lineno, int end_col,
+                 const char *fmt, ...)
 {
     if (c->failed)
         return -1;
@@ -42,7 +45,7 @@ error_at(compiler *c, int lineno, int col, int end_lineno, int end_col,
 }
 
 int
-runtime_failed(compiler *c)
+wf_comp_runtime_failed(compiler *c)
 {
     if (!c->failed) {
         c->failed = true;
@@ -74,11 +77,11 @@ same_const(wf_value a, wf_value b)
 }
 
 int
-add_const(compiler *c, wf_value v, uint32_t *out)
+wf_comp_add_const(compiler *c, wf_value v, uint32_t *out)
 {
     unit *u = c->u;
     if (v == WF_NULL)
-        return runtime_failed(c);
+        return wf_comp_runtime_failed(c);
     bool code = wf_val_is_obj(v) && wf_val_as_obj(v)->type == &wf_code_type;
     if (!code)
         for (uint32_t i = 0; i < u->nconsts; i++)
@@ -91,7 +94,7 @@ add_const(compiler *c, wf_value v, uint32_t *out)
         wf_value *nc = realloc(u->consts, cap * sizeof *nc);
         if (nc == NULL) {
             wf_err_no_memory(c->ts);
-            return runtime_failed(c);
+            return wf_comp_runtime_failed(c);
         }
         u->consts = nc;
         u->capconsts = cap;
@@ -102,17 +105,17 @@ add_const(compiler *c, wf_value v, uint32_t *out)
 }
 
 int
-load_const(compiler *c, wf_value v, int32_t line)
+wf_comp_load_const(compiler *c, wf_value v, int32_t line)
 {
     uint32_t i;
-    if (add_const(c, v, &i) < 0)
+    if (wf_comp_add_const(c, v, &i) < 0)
         return -1;
     emit(c, WF_OP_LOAD_CONST, i, line);
     return 0;
 }
 
 uint32_t
-add_name(compiler *c, const char *name)
+wf_comp_add_name(compiler *c, const char *name)
 {
     unit *u = c->u;
     for (uint32_t i = 0; i < u->nnames; i++)
@@ -334,7 +337,7 @@ static int
 enter_unit(compiler *c, wf_st_entry *ste, const char *name, int32_t line)
 {
     if (ste == NULL)
-        return error_at(c, line, 0, line, 0, "internal error: no scope");
+        return wf_comp_error_at(c, line, 0, line, 0, "internal error: no scope");
     unit *u = calloc(1, sizeof *u);
     if (u == NULL) {
         c->failed = true;
@@ -371,7 +374,7 @@ leave_unit(compiler *c)
 // ===== Name resolution =====
 
 access
-resolve(compiler *c, const char *name, uint32_t *arg)
+wf_comp_resolve(compiler *c, const char *name, uint32_t *arg)
 {
     unit *u = c->u;
     for (wf_st_entry *e = u->cur; e != NULL && e->kind == WF_ST_COMP;
@@ -409,24 +412,24 @@ resolve(compiler *c, const char *name, uint32_t *arg)
         break;
     }
     case WF_SC_GLOBAL_EXPLICIT:
-        *arg = add_name(c, name);
+        *arg = wf_comp_add_name(c, name);
         return AC_GLOBAL;
     default:
         if (fn) {
-            *arg = add_name(c, name);
+            *arg = wf_comp_add_name(c, name);
             return AC_GLOBAL;
         }
         break;
     }
-    *arg = add_name(c, name);
+    *arg = wf_comp_add_name(c, name);
     return AC_NAME;
 }
 
 void
-nameop(compiler *c, const char *name, wf_ast_expr_context ctx, int32_t line)
+wf_comp_nameop(compiler *c, const char *name, wf_ast_expr_context ctx, int32_t line)
 {
     uint32_t arg;
-    access a = resolve(c, name, &arg);
+    access a = wf_comp_resolve(c, name, &arg);
     static const uint16_t ops[4][3] = {
         {WF_OP_LOAD_FAST, WF_OP_STORE_FAST, WF_OP_DELETE_FAST},
         {WF_OP_LOAD_DEREF, WF_OP_STORE_DEREF, WF_OP_DELETE_DEREF},
@@ -442,7 +445,7 @@ nameop(compiler *c, const char *name, wf_ast_expr_context ctx, int32_t line)
 // ===== Constants from the AST =====
 
 wf_value
-const_value(compiler *c, const wf_ast_expr *e)
+wf_comp_const_value(compiler *c, const wf_ast_expr *e)
 {
     wf_thread *ts = c->ts;
     switch (e->v.constant.kind) {
@@ -462,13 +465,13 @@ const_value(compiler *c, const wf_ast_expr *e)
     case WF_AST_CONST_FLOAT: {
         wf_value v = wf_float_new(ts, e->v.constant.f);
         if (v == WF_NULL)
-            runtime_failed(c);
+            wf_comp_runtime_failed(c);
         return v;
     }
     case WF_AST_CONST_STR: {
         wf_value v = wf_str_new(ts, e->v.constant.str, e->v.constant.len);
         if (v == WF_NULL)
-            runtime_failed(c);
+            wf_comp_runtime_failed(c);
         return v;
     }
     case WF_AST_CONST_BYTES:
@@ -493,14 +496,14 @@ make_closure(compiler *c, wf_value co, const unit *child_layout_owner,
         for (uint32_t i = 0; i < nfree; i++) {
             int32_t k = lp_find(c->u, frees[i]);
             if (k < 0)
-                return error_at(c, line, 0, line, 0,
-                                "internal error: no cell for '%s'", frees[i]);
+                return wf_comp_error_at(c, line, 0, line, 0,
+                                        "internal error: no cell for '%s'", frees[i]);
             emit(c, WF_OP_LOAD_FAST, (uint32_t)k, line);
         }
         emit(c, WF_OP_BUILD_TUPLE, nfree, line);
         flags |= WF_FUNC_CLOSURE;
     }
-    if (load_const(c, co, line) < 0)
+    if (wf_comp_load_const(c, co, line) < 0)
         return -1;
     emit(c, WF_OP_MAKE_FUNCTION, 0, line);
     if (flags & WF_FUNC_CLOSURE)
@@ -516,7 +519,7 @@ static int
 defaults(compiler *c, const wf_ast_arguments *a, int32_t line, uint32_t *flags)
 {
     if (a->defaults.n) {
-        if (exprs(c, &a->defaults) < 0)
+        if (wf_comp_exprs(c, &a->defaults) < 0)
             return -1;
         emit(c, WF_OP_BUILD_TUPLE, (uint32_t)a->defaults.n, line);
         *flags |= WF_FUNC_DEFAULTS;
@@ -528,8 +531,8 @@ defaults(compiler *c, const wf_ast_arguments *a, int32_t line, uint32_t *flags)
             continue;
         wf_value s = wf_str_intern(c->ts, a->kwonlyargs.items[i]->arg);
         if (s == WF_NULL)
-            return runtime_failed(c);
-        if (load_const(c, s, line) < 0 || expr(c, d) < 0)
+            return wf_comp_runtime_failed(c);
+        if (wf_comp_load_const(c, s, line) < 0 || wf_comp_expr(c, d) < 0)
             return -1;
         nkw++;
     }
@@ -624,29 +627,29 @@ function_body(compiler *c, const wf_ast_stmt *def, const wf_ast_expr *lambda,
         const wf_ast_stmt_seq *body = &def->v.function_def.body;
         size_t start = 0;
         if (body->n > 0 && is_docstring(body->items[0])) {
-            wf_value d = const_value(c, body->items[0]->v.expr.value);
+            wf_value d = wf_comp_const_value(c, body->items[0]->v.expr.value);
             uint32_t idx;
-            if (d == WF_NULL || add_const(c, d, &idx) < 0)
+            if (d == WF_NULL || wf_comp_add_const(c, d, &idx) < 0)
                 return -1;
             start = 1;
         } else {
             uint32_t idx;
-            if (add_const(c, WF_NONE, &idx) < 0)
+            if (wf_comp_add_const(c, WF_NONE, &idx) < 0)
                 return -1;
         }
         wf_ast_stmt_seq rest = {body->items + start, body->n - start};
-        if (stmts(c, &rest) < 0)
+        if (wf_comp_stmts(c, &rest) < 0)
             return -1;
-        if (load_const(c, WF_NONE, NOLINE) < 0)
+        if (wf_comp_load_const(c, WF_NONE, NOLINE) < 0)
             return -1;
         emit(c, WF_OP_RETURN_VALUE, 0, NOLINE);
     } else {
         const wf_ast_expr *body = lambda->v.lambda.body;
-        if (expr(c, body) < 0)
+        if (wf_comp_expr(c, body) < 0)
             return -1;
         if (ste->is_generator) {
             emit(c, WF_OP_POP_TOP, 0, NOLINE);
-            if (load_const(c, WF_NONE, NOLINE) < 0)
+            if (wf_comp_load_const(c, WF_NONE, NOLINE) < 0)
                 return -1;
         }
         emit(c, WF_OP_RETURN_VALUE, 0, body->lineno);
@@ -657,14 +660,15 @@ function_body(compiler *c, const wf_ast_stmt *def, const wf_ast_expr *lambda,
 }
 
 int
-make_function(compiler *c, const wf_ast_stmt *def, const wf_ast_expr *lambda)
+wf_comp_make_function(compiler *c, const wf_ast_stmt *def,
+                      const wf_ast_expr *lambda)
 {
     const wf_ast_arguments *a =
         def ? def->v.function_def.args : lambda->v.lambda.args;
     int32_t line = def ? def->lineno : lambda->lineno;
     uint32_t flags = 0;
     if (a->posonlyargs.n + a->args.n + a->kwonlyargs.n > 0xFFFF)
-        return error_at(c, line, 0, line, 0, "too many arguments");
+        return wf_comp_error_at(c, line, 0, line, 0, "too many arguments");
     if (defaults(c, a, line, &flags) < 0)
         return -1;
     const void *node = def ? (const void *)def : (const void *)lambda;
@@ -686,24 +690,24 @@ make_function(compiler *c, const wf_ast_stmt *def, const wf_ast_expr *lambda)
     if (rc < 0)
         return -1;
     if (def)
-        nameop(c, def->v.function_def.name, WF_AST_STORE, line);
+        wf_comp_nameop(c, def->v.function_def.name, WF_AST_STORE, line);
     return 0;
 }
 
 int
-class_def(compiler *c, const wf_ast_stmt *s)
+wf_comp_class_def(compiler *c, const wf_ast_stmt *s)
 {
     int32_t line = s->lineno;
     if (s->v.class_def.bases.n > 1)
         return ERR_STMT(c, s->v.class_def.bases.items[1],
                         "multiple inheritance is not supported by Weft");
     if (s->v.class_def.keywords.n > 0)
-        return error_at(c, s->v.class_def.keywords.items[0]->lineno,
-                        s->v.class_def.keywords.items[0]->col_offset,
-                        s->v.class_def.keywords.items[0]->end_lineno,
-                        s->v.class_def.keywords.items[0]->end_col_offset,
-                        "class keywords (metaclasses) are not supported by "
-                        "Weft");
+        return wf_comp_error_at(c, s->v.class_def.keywords.items[0]->lineno,
+                                s->v.class_def.keywords.items[0]->col_offset,
+                                s->v.class_def.keywords.items[0]->end_lineno,
+                                s->v.class_def.keywords.items[0]->end_col_offset,
+                                "class keywords (metaclasses) are not supported by "
+                                "Weft");
     if (s->v.class_def.bases.n == 1 &&
         s->v.class_def.bases.items[0]->kind == WF_AST_EXPR_STARRED)
         return ERR_STMT(c, s->v.class_def.bases.items[0],
@@ -713,41 +717,41 @@ class_def(compiler *c, const wf_ast_stmt *s)
         return -1;
     unit *u = c->u;
     u->flags = WF_CO_CLASS;
-    nameop(c, "__name__", WF_AST_LOAD, line);
-    nameop(c, "__module__", WF_AST_STORE, line);
+    wf_comp_nameop(c, "__name__", WF_AST_LOAD, line);
+    wf_comp_nameop(c, "__module__", WF_AST_STORE, line);
     wf_value q = wf_str_from_cstr(c->ts, u->qualname);
     if (q == WF_NULL) {
         leave_unit(c);
-        return runtime_failed(c);
+        return wf_comp_runtime_failed(c);
     }
-    if (load_const(c, q, line) < 0) {
+    if (wf_comp_load_const(c, q, line) < 0) {
         leave_unit(c);
         return -1;
     }
-    nameop(c, "__qualname__", WF_AST_STORE, line);
-    if (load_const(c, wf_val_from_int(line), line) < 0) {
+    wf_comp_nameop(c, "__qualname__", WF_AST_STORE, line);
+    if (wf_comp_load_const(c, wf_val_from_int(line), line) < 0) {
         leave_unit(c);
         return -1;
     }
-    nameop(c, "__firstlineno__", WF_AST_STORE, line);
+    wf_comp_nameop(c, "__firstlineno__", WF_AST_STORE, line);
     const wf_ast_stmt_seq *body = &s->v.class_def.body;
     size_t start = 0;
     if (body->n > 0 && is_docstring(body->items[0])) {
         const wf_ast_expr *d = body->items[0]->v.expr.value;
-        wf_value v = const_value(c, d);
-        if (v == WF_NULL || load_const(c, v, d->lineno) < 0) {
+        wf_value v = wf_comp_const_value(c, d);
+        if (v == WF_NULL || wf_comp_load_const(c, v, d->lineno) < 0) {
             leave_unit(c);
             return -1;
         }
-        nameop(c, "__doc__", WF_AST_STORE, d->lineno);
+        wf_comp_nameop(c, "__doc__", WF_AST_STORE, d->lineno);
         start = 1;
     }
     wf_ast_stmt_seq rest = {body->items + start, body->n - start};
-    if (stmts(c, &rest) < 0) {
+    if (wf_comp_stmts(c, &rest) < 0) {
         leave_unit(c);
         return -1;
     }
-    if (load_const(c, WF_NONE, NOLINE) < 0) {
+    if (wf_comp_load_const(c, WF_NONE, NOLINE) < 0) {
         leave_unit(c);
         return -1;
     }
@@ -765,13 +769,13 @@ class_def(compiler *c, const wf_ast_stmt *s)
         return -1;
     wf_value name = wf_str_from_cstr(c->ts, s->v.class_def.name);
     if (name == WF_NULL)
-        return runtime_failed(c);
-    if (load_const(c, name, line) < 0)
+        return wf_comp_runtime_failed(c);
+    if (wf_comp_load_const(c, name, line) < 0)
         return -1;
     wf_ast_keyword_seq nokw = {NULL, 0};
-    if (call_helper(c, line, 2, &s->v.class_def.bases, &nokw) < 0)
+    if (wf_comp_call_helper(c, line, 2, &s->v.class_def.bases, &nokw) < 0)
         return -1;
-    nameop(c, s->v.class_def.name, WF_AST_STORE, line);
+    wf_comp_nameop(c, s->v.class_def.name, WF_AST_STORE, line);
     return 0;
 }
 
@@ -791,7 +795,7 @@ comp_generator(compiler *c, const wf_ast_expr *e,
             emit(c, WF_OP_LOAD_FAST, 0, e->lineno);
         // else: the iterator is already on the stack
     } else {
-        if (expr(c, g->iter) < 0)
+        if (wf_comp_expr(c, g->iter) < 0)
             return -1;
     }
     depth++;
@@ -799,17 +803,17 @@ comp_generator(compiler *c, const wf_ast_expr *e,
         emit(c, WF_OP_GET_ITER, 0, iline);
     useblock(c, start);
     emit_jump(c, WF_OP_FOR_ITER, anchor, iline);
-    if (expr(c, g->target) < 0)
+    if (wf_comp_expr(c, g->target) < 0)
         return -1;
     for (size_t i = 0; i < g->ifs.n; i++)
-        if (jump_if(c, g->ifs.items[i], if_cleanup, false) < 0)
+        if (wf_comp_jump_if(c, g->ifs.items[i], if_cleanup, false) < 0)
             return -1;
     int32_t elt_line = elt->lineno;
     if (gi + 1 < gens->n) {
         if (comp_generator(c, e, gens, gi + 1, depth, elt, val, genexp) < 0)
             return -1;
     } else {
-        if (expr(c, elt) < 0)
+        if (wf_comp_expr(c, elt) < 0)
             return -1;
         switch (e->kind) {
         case WF_AST_EXPR_GENERATOR_EXP:
@@ -824,7 +828,7 @@ comp_generator(compiler *c, const wf_ast_expr *e,
             emit(c, WF_OP_SET_ADD, (uint32_t)depth + 1, elt_line);
             break;
         default:
-            if (expr(c, val) < 0)
+            if (wf_comp_expr(c, val) < 0)
                 return -1;
             emit(c, WF_OP_MAP_ADD, (uint32_t)depth + 1, elt_line);
             break;
@@ -865,7 +869,7 @@ comp_parts(const wf_ast_expr *e, const wf_ast_comprehension_seq **gens,
 }
 
 int
-comprehension(compiler *c, const wf_ast_expr *e)
+wf_comp_comprehension(compiler *c, const wf_ast_expr *e)
 {
     const wf_ast_comprehension_seq *gens;
     const wf_ast_expr *elt, *val;
@@ -887,7 +891,7 @@ comprehension(compiler *c, const wf_ast_expr *e)
             u->flags |= WF_CO_NESTED;
         int32_t handler = gen_wrap_begin(c);
         if (comp_generator(c, e, gens, 0, 0, elt, val, true) < 0 ||
-            load_const(c, WF_NONE, NOLINE) < 0) {
+            wf_comp_load_const(c, WF_NONE, NOLINE) < 0) {
             leave_unit(c);
             return -1;
         }
@@ -900,7 +904,7 @@ comprehension(compiler *c, const wf_ast_expr *e)
             return -1;
         int rc = make_closure(c, co, NULL, frees, nfree, 0, line);
         free(frees);
-        if (rc < 0 || expr(c, gens->items[0]->iter) < 0)
+        if (rc < 0 || wf_comp_expr(c, gens->items[0]->iter) < 0)
             return -1;
         emit(c, WF_OP_GET_ITER, 0, line);
         emit(c, WF_OP_CALL, 0, line);
@@ -908,7 +912,7 @@ comprehension(compiler *c, const wf_ast_expr *e)
     }
     // Inlined (PEP 709): save the comprehension's own names, iterate in
     // this frame, restore them.
-    if (expr(c, gens->items[0]->iter) < 0)
+    if (wf_comp_expr(c, gens->items[0]->iter) < 0)
         return -1;
     emit(c, WF_OP_GET_ITER, 0, gens->items[0]->iter->lineno);
     unit *u = c->u;
@@ -1039,7 +1043,7 @@ assemble(compiler *c)
                         : NULL;
     if (co == NULL) {
         free_code_arrays(&r, kinds);
-        runtime_failed(c);
+        wf_comp_runtime_failed(c);
         return WF_NULL;
     }
     co->code = r.code;
@@ -1206,16 +1210,16 @@ compile_module(compiler *c, const wf_ast_mod *mod)
     size_t start = 0;
     if (body->n > 0 && is_docstring(body->items[0])) {
         const wf_ast_expr *d = body->items[0]->v.expr.value;
-        wf_value v = const_value(c, d);
-        if (v == WF_NULL || load_const(c, v, d->lineno) < 0) {
+        wf_value v = wf_comp_const_value(c, d);
+        if (v == WF_NULL || wf_comp_load_const(c, v, d->lineno) < 0) {
             leave_unit(c);
             return WF_NULL;
         }
-        nameop(c, "__doc__", WF_AST_STORE, d->lineno);
+        wf_comp_nameop(c, "__doc__", WF_AST_STORE, d->lineno);
         start = 1;
     }
     wf_ast_stmt_seq rest = {body->items + start, body->n - start};
-    if (stmts(c, &rest) < 0 || load_const(c, WF_NONE, NOLINE) < 0) {
+    if (wf_comp_stmts(c, &rest) < 0 || wf_comp_load_const(c, WF_NONE, NOLINE) < 0) {
         leave_unit(c);
         return WF_NULL;
     }

@@ -1,9 +1,13 @@
-// runtime/compiler/compile_int.h -- the code generator's private vocabulary (wf_comp_*).
+// runtime/compiler/compile_int.h -- code generation's private vocabulary (wf_comp_*).
 // Shared by the three files of code generation: compile.c (units, names,
 // constants, functions, classes, comprehensions, assembly, entry point),
 // codegen_expr.c (expressions) and codegen_stmt.c (statements). Nothing
-// else includes it. The emit helpers are static inline, each file's own.
-// Everything here runs inside one wf_comp_module call on its thread.
+// else includes it. The emit helpers and two constant tests are static
+// inline and unprefixed: each file's own helpers (STYLE 2.1), as the one
+// compile.c had them; what is defined once has the wf_comp_ prefix, and
+// the private types (unit, compiler, fblock, access) keep their names.
+// Everything here runs inside one wf_comp_module call, on the calling
+// thread: it may allocate objects but reaches no safe point (compile.h).
 #ifndef WF_RUNTIME_COMPILER_COMPILE_INT_H
 #define WF_RUNTIME_COMPILER_COMPILE_INT_H
 #ifndef WF_INTERNAL
@@ -19,9 +23,15 @@
 #include "config.h"
 #include "objects/object.h"
 
+// Most frame blocks open at once in one unit (CPython's CO_MAXBLOCKS);
+// an instruction with NOLINE is artificial (no line event).
 #define MAX_FBLOCKS 20
 #define NOLINE WF_NO_LINE
 
+// ===== Units and the compiler =====
+
+// A frame block: a statement whose exit needs unwinding code on return,
+// break or continue (codegen_stmt.c pushes and pops them).
 typedef enum fb_kind {
     FB_WHILE_LOOP,
     FB_FOR_LOOP,
@@ -44,6 +54,9 @@ typedef struct fblock {
     int32_t line;         // FB_WITH: the with statement's line
 } fblock;
 
+// One code object being generated (module, function, lambda, class body
+// or generator expression), with its constants, names and localsplus;
+// parent is the enclosing unit.
 typedef struct unit unit;
 struct unit {
     unit *parent;
@@ -70,6 +83,8 @@ struct unit {
     bool is_function;     // function-like: FAST locals
 };
 
+// One wf_comp_module call: the source, the symbol table, the current
+// unit and the first error.
 typedef struct compiler {
     wf_thread *ts;
     const char *src;
@@ -87,21 +102,24 @@ typedef struct compiler {
 
 // Fail the compilation with a SyntaxError at the given span (0-based
 // columns); only the first error is kept. Returns -1.
-int
-error_at(compiler *c, int lineno, int col, int end_lineno, int end_col,
-         const char *fmt, ...) WF_PRINTF(6, 7);
+int wf_comp_error_at(compiler *c, int lineno, int col, int end_lineno,
+                     int end_col, const char *fmt, ...) WF_PRINTF(6, 7);
 
 #define ERR_EXPR(c, e, ...)                                              \
-    error_at((c), (e)->lineno, (e)->col_offset, (e)->end_lineno,         \
-             (e)->end_col_offset, __VA_ARGS__)
+    wf_comp_error_at((c), (e)->lineno, (e)->col_offset, (e)->end_lineno, \
+                     (e)->end_col_offset, __VA_ARGS__)
 #define ERR_STMT ERR_EXPR
 
 // Fail the compilation with the exception already set on c->ts
 // (MemoryError, ...). Returns -1.
-int
-runtime_failed(compiler *c);
+int wf_comp_runtime_failed(compiler *c);
 
 // ===== Units, constants and names =====
+
+// newblock: a new basic block of the current unit (-1 and c->failed on
+// MemoryError). useblock: emit into block [b] from now on. emit: append
+// [op] [arg] at [line]. emit_jump: a jump to block [target] (a failed
+// newblock's -1 fails the compilation).
 
 static inline int32_t
 newblock(compiler *c)
@@ -136,17 +154,14 @@ emit_jump(compiler *c, uint16_t op, int32_t target, int32_t line)
 
 // Index of constant [v] in the unit's co_consts (equal constants shared),
 // in *[out]. Returns 0, or -1 failed ([v] == WF_NULL: already failed).
-int
-add_const(compiler *c, wf_value v, uint32_t *out);
+WF_MUST_CHECK int wf_comp_add_const(compiler *c, wf_value v, uint32_t *out);
 
 // Emit LOAD_CONST of [v] at [line]. Returns 0 or -1 (see add_const).
-int
-load_const(compiler *c, wf_value v, int32_t line);
+WF_MUST_CHECK int wf_comp_load_const(compiler *c, wf_value v, int32_t line);
 
 // Index of [name] in the unit's co_names, added if new (0 and c->failed
 // on MemoryError).
-uint32_t
-add_name(compiler *c, const char *name);
+uint32_t wf_comp_add_name(compiler *c, const char *name);
 
 // ===== Name resolution =====
 
@@ -154,19 +169,19 @@ typedef enum access { AC_FAST, AC_DEREF, AC_GLOBAL, AC_NAME } access;
 
 // How [name] is reached from the current unit (innermost inlined
 // comprehension first) and its index (local, cell or name) in *[arg].
-access
-resolve(compiler *c, const char *name, uint32_t *arg);
+access wf_comp_resolve(compiler *c, const char *name, uint32_t *arg);
 
 // Emit the load, store or delete ([ctx]) of [name] at [line].
-void
-nameop(compiler *c, const char *name, wf_ast_expr_context ctx, int32_t line);
+void wf_comp_nameop(compiler *c, const char *name, wf_ast_expr_context ctx,
+                    int32_t line);
 
 // ===== Constants from the AST =====
 
 // The value of Constant node [e], or WF_NULL with the compilation failed
 // (ints past 62 bits and bytes are SyntaxErrors in Weft).
-wf_value
-const_value(compiler *c, const wf_ast_expr *e);
+wf_value wf_comp_const_value(compiler *c, const wf_ast_expr *e);
+
+// is_const: is [e] a Constant node?
 
 static inline bool
 is_const(const wf_ast_expr *e)
@@ -200,63 +215,57 @@ const_truth(const wf_ast_expr *e)
 // the compilation failed.
 
 // codegen_expr.c: the value of [e], pushed.
-int
-expr(compiler *c, const wf_ast_expr *e);
+WF_MUST_CHECK int wf_comp_expr(compiler *c, const wf_ast_expr *e);
 
 // codegen_expr.c: each of [seq], pushed in order.
-int
-exprs(compiler *c, const wf_ast_expr_seq *seq);
+WF_MUST_CHECK int wf_comp_exprs(compiler *c, const wf_ast_expr_seq *seq);
 
-// codegen_expr.c: jump to block [next] if the truth of [e] is [cond], else
-// fall through (short-circuits and/or/not, folds constant tests).
-int
-jump_if(compiler *c, const wf_ast_expr *e, int32_t next, bool cond);
+// codegen_expr.c: jump to block [next] if the truth of [e] equals [cond],
+// else fall through (CPython's codegen_jump_if, with its and/or/not,
+// conditional and chained-compare forms).
+WF_MUST_CHECK int wf_comp_jump_if(compiler *c, const wf_ast_expr *e,
+                                  int32_t next, bool cond);
 
 // codegen_expr.c: the BINARY_OP oparg (a wf_binop) of [op], the in-place
 // form if [inplace].
-uint32_t
-binop_arg(wf_ast_operator op, bool inplace);
+uint32_t wf_comp_binop_arg(wf_ast_operator op, bool inplace);
 
 // codegen_expr.c: the line CPython gives an attribute access or method call
 // on [attr] whose statement is at [line].
-int32_t
-attr_line(const wf_ast_expr *attr, int32_t line);
+int32_t wf_comp_attr_line(const wf_ast_expr *attr, int32_t line);
 
-// codegen_expr.c: push [args] and [kws] and emit the call, with [pushed]
-// positional arguments already on the stack.
-int
-call_helper(compiler *c, int32_t line, uint32_t pushed,
-            const wf_ast_expr_seq *args, const wf_ast_keyword_seq *kws);
+// codegen_expr.c: push [args] and [kws] and emit the call (CALL, CALL_KW
+// or CALL_FUNCTION_EX), with [pushed] positional arguments already on the
+// stack above the callable and self-or-NULL.
+WF_MUST_CHECK int wf_comp_call_helper(compiler *c, int32_t line,
+                                      uint32_t pushed,
+                                      const wf_ast_expr_seq *args,
+                                      const wf_ast_keyword_seq *kws);
 
 // codegen_expr.c: is [s] a Slice without a step (BINARY_SLICE and
 // STORE_SLICE take it as two stack items)?
-bool
-is_two_element_slice(const wf_ast_expr *s);
+bool wf_comp_is_two_element_slice(const wf_ast_expr *s);
 
 // codegen_expr.c: push the start and stop of two-element slice [s].
-int
-slice_two_parts(compiler *c, const wf_ast_expr *s);
+WF_MUST_CHECK int wf_comp_slice_two_parts(compiler *c, const wf_ast_expr *s);
 
 // codegen_expr.c: a Subscript [e] in its context (load, store, del).
-int
-subscript(compiler *c, const wf_ast_expr *e);
+WF_MUST_CHECK int wf_comp_subscript(compiler *c, const wf_ast_expr *e);
 
 // codegen_stmt.c: each statement of [seq] (NULL: none).
-int
-stmts(compiler *c, const wf_ast_stmt_seq *seq);
+WF_MUST_CHECK int wf_comp_stmts(compiler *c, const wf_ast_stmt_seq *seq);
 
 // compile.c: a function or lambda ([def] or [lambda], the other NULL) in
-// its own unit, then MAKE_FUNCTION with defaults and closure.
-int
-make_function(compiler *c, const wf_ast_stmt *def, const wf_ast_expr *lambda);
+// its own unit, and the function object with its defaults and closure
+// pushed (MAKE_FUNCTION, SET_FUNCTION_ATTRIBUTE).
+WF_MUST_CHECK int wf_comp_make_function(compiler *c, const wf_ast_stmt *def,
+                                        const wf_ast_expr *lambda);
 
 // compile.c: a class body in its own unit and the __build_class__ call.
-int
-class_def(compiler *c, const wf_ast_stmt *s);
+WF_MUST_CHECK int wf_comp_class_def(compiler *c, const wf_ast_stmt *s);
 
 // compile.c: a list/set/dict comprehension (inlined, PEP 709) or a
 // generator expression (its own unit).
-int
-comprehension(compiler *c, const wf_ast_expr *e);
+WF_MUST_CHECK int wf_comp_comprehension(compiler *c, const wf_ast_expr *e);
 
 #endif // WF_RUNTIME_COMPILER_COMPILE_INT_H
