@@ -144,7 +144,7 @@ load_build_class(wf_thread *ts, wf_frame *f)
 static wf_value
 load_special(wf_thread *ts, wf_value owner, uint32_t which)
 {
-    const char *cname = which == 0 ? "__enter__" : "__exit__";
+    const char *cname = which == WF_SPECIAL_ENTER ? "__enter__" : "__exit__";
     wf_value name = wf_str_intern(ts, cname);
     if (name == WF_NULL)
         return WF_NULL;
@@ -176,11 +176,11 @@ static wf_value
 call_intrinsic_1(wf_thread *ts, uint32_t which, wf_value v)
 {
     switch (which) {
-    case 1:
+    case WF_INTRINSIC_UNARY_POSITIVE:
         return wf_obj_unaryop(ts, v, WF_UNARY_POSITIVE);
-    case 2:
+    case WF_INTRINSIC_LIST_TO_TUPLE:
         return wf_list_as_tuple(ts, v);
-    case 3: {
+    case WF_INTRINSIC_STOPITERATION_ERROR: {
         // STOPITERATION_ERROR: a StopIteration escaping a generator body
         // becomes RuntimeError (PEP 479), with it as cause and context.
         if (!wf_val_isinstance(v, &wf_exc_StopIteration))
@@ -360,8 +360,8 @@ static wf_value
 convert_value(wf_thread *ts, wf_value v, uint32_t how)
 {
     switch (how) {
-    case 1: return wf_obj_str(ts, v);
-    case 2: return wf_obj_repr(ts, v);
+    case WF_CONV_STR: return wf_obj_str(ts, v);
+    case WF_CONV_REPR: return wf_obj_repr(ts, v);
     default: return ascii_of(ts, v);
     }
 }

@@ -39,8 +39,9 @@ TARGET(LOAD_CONST) {
 }
 
 TARGET(LOAD_COMMON_CONSTANT) {
-    PUSH(wf_val_from_obj(oparg == 0 ? &wf_exc_AssertionError
-                                    : &wf_exc_NotImplementedError));
+    PUSH(wf_val_from_obj(oparg == WF_COMMON_ASSERTION_ERROR
+                             ? &wf_exc_AssertionError
+                             : &wf_exc_NotImplementedError));
     DISPATCH();
 }
 
@@ -626,9 +627,9 @@ TARGET(SET_FUNCTION_ATTRIBUTE) {
     wf_func *fn = (wf_func *)wf_val_as_obj(PEEK(1));
     wf_value attr = PEEK(2);
     switch (oparg) {
-    case 1: fn->defaults = attr; break;
-    case 2: fn->kwdefaults = attr; break;
-    case 8: fn->closure = attr; break;
+    case WF_FUNC_DEFAULTS: fn->defaults = attr; break;
+    case WF_FUNC_KWDEFAULTS: fn->kwdefaults = attr; break;
+    case WF_FUNC_CLOSURE: fn->closure = attr; break;
     default: break;  // annotations: not kept
     }
     sp--;

@@ -56,6 +56,57 @@ typedef enum wf_opcode {
 
 _Static_assert(WF_OP__COUNT <= 256, "an opcode must fit in one byte");
 
+// ===== Oparg meanings =====
+// Opcodes whose oparg names one of a few behaviours. The compiler emits
+// these names and the eval loop (and monitoring, for RESUME) reads them, so
+// the numbers are written once (CPython keeps its own in
+// pycore_intrinsics.h and ceval.h; these match CPython 3.14's where it has
+// the same operation). opcodes.def's comment column lists them too.
+
+// CALL_INTRINSIC_1 (v -- r): which one-argument intrinsic.
+typedef enum wf_op_intrinsic {
+    WF_INTRINSIC_UNARY_POSITIVE = 1,       // +v
+    WF_INTRINSIC_LIST_TO_TUPLE = 2,        // tuple(v) of a list (star-args, *displays)
+    WF_INTRINSIC_STOPITERATION_ERROR = 3,  // PEP 479: a StopIteration leaving a
+                                           // generator becomes RuntimeError
+} wf_op_intrinsic;
+
+// LOAD_SPECIAL (owner -- meth self): which special method is looked up on
+// the type of owner (TypeError if it is missing).
+typedef enum wf_op_special {
+    WF_SPECIAL_ENTER = 0,  // __enter__
+    WF_SPECIAL_EXIT = 1,   // __exit__
+} wf_op_special;
+
+// SET_FUNCTION_ATTRIBUTE (attr func -- func): which attribute attr sets.
+// Bits, as CPython's MAKE_FUNCTION flags: the compiler ORs together the
+// ones it pushed values for.
+typedef enum wf_op_func_attr {
+    WF_FUNC_DEFAULTS = 1,    // __defaults__: a tuple
+    WF_FUNC_KWDEFAULTS = 2,  // __kwdefaults__: a dict
+    WF_FUNC_CLOSURE = 8,     // __closure__: a tuple of cells
+} wf_op_func_attr;
+
+// LOAD_COMMON_CONSTANT ( -- c): which constant is pushed.
+typedef enum wf_op_common_const {
+    WF_COMMON_ASSERTION_ERROR = 0,       // AssertionError (the `assert` statement)
+    WF_COMMON_NOT_IMPLEMENTED_ERROR = 1, // NotImplementedError
+} wf_op_common_const;
+
+// CONVERT_VALUE (v -- s): an f-string's conversion.
+typedef enum wf_op_conversion {
+    WF_CONV_STR = 1,    // !s: str(v)
+    WF_CONV_REPR = 2,   // !r: repr(v)
+    WF_CONV_ASCII = 3,  // !a: ascii(v)
+} wf_op_conversion;
+
+// RESUME: where the frame (re)starts; monitoring fires PY_START for
+// WF_RESUME_START and PY_RESUME for anything else.
+typedef enum wf_op_resume {
+    WF_RESUME_START = 0,        // function, module or class body start
+    WF_RESUME_AFTER_YIELD = 1,  // after a yield
+} wf_op_resume;
+
 // A code unit: opcode in the low 8 bits, oparg in the high 24.
 typedef uint32_t wf_codeunit;
 #define WF_OPARG_MAX 0xFFFFFFu
