@@ -28,43 +28,31 @@ static wf_atomic_ptr pending_head;
 
 // ===== Events of an instruction =====
 
+// The local event each tools lane of a unit holds, by base opcode:
+// opcodes.def's lane columns (WF_EV_NONE there: no event), the one place
+// that maps opcodes to PEP 669 events.
+#define WF_EV_NONE (-1)
+static const int8_t lane_events[WF_OP__BASE_COUNT][WF_INSTR_LANE_INSTRUCTION] = {
+#define WF_OP(name, ...)
+#define WF_OP_EV(name, opnd, pops, pushes, cls, l0, l1, l2) \
+    [WF_OP_##name] = {WF_EV_##l0, WF_EV_##l1, WF_EV_##l2},
+#include "vm/opcodes.def"
+};
+#undef WF_EV_NONE
+
 // The local event that [lane] of a unit with base opcode [base] and
-// [oparg] holds, or -1. The one place that maps event classes of
-// opcodes.def to PEP 669 events.
+// [oparg] holds, or -1. RESUME's PY_START lane reports PY_RESUME when
+// its oparg is not 0 (a resumption after a yield).
 static int
 lane_event(uint8_t base, uint32_t oparg, int lane)
 {
-    switch (wf_op_event_class[base]) {
-    case WF_OPEV_START:
-        // RESUME: oparg 0 is function start, anything else a resumption.
-        if (lane == 0)
-            return oparg == 0 ? WF_EV_PY_START : WF_EV_PY_RESUME;
+    if (base >= WF_OP__BASE_COUNT || lane < 0 ||
+        lane >= WF_INSTR_LANE_INSTRUCTION)
         return -1;
-    case WF_OPEV_PY_RETURN:
-        return lane == 0 ? WF_EV_PY_RETURN : -1;
-    case WF_OPEV_PY_YIELD:
-        return lane == 0 ? WF_EV_PY_YIELD : -1;
-    case WF_OPEV_CALL:
-        return lane == 0 ? WF_EV_CALL : -1;
-    case WF_OPEV_JUMP:
-        return lane == 0 ? WF_EV_JUMP : -1;
-    case WF_OPEV_BRANCH:
-        // POP_ITER only ever raises the loop's BRANCH_RIGHT (CPython 3.14's
-        // INSTRUMENTED_POP_ITER); FOR_ITER may also report STOP_ITERATION.
-        if (base == WF_OP_POP_ITER)
-            return lane == 1 ? WF_EV_BRANCH_RIGHT : -1;
-        if (lane == 0)
-            return WF_EV_BRANCH_LEFT;
-        if (lane == 1)
-            return WF_EV_BRANCH_RIGHT;
-        if (lane == 2 && base == WF_OP_FOR_ITER)
-            return WF_EV_STOP_ITERATION;
-        return -1;
-    default:
-        // RERAISE is a global-only event: its twin follows the global
-        // tools, it has no lane.
-        return -1;
-    }
+    int ev = lane_events[base][lane];
+    if (ev == WF_EV_PY_START && oparg != 0)
+        return WF_EV_PY_RESUME;
+    return ev;
 }
 
 static int

@@ -25,10 +25,10 @@ const uint8_t wf_op_operand_kind[WF_OP__COUNT] = {
 
 const uint8_t wf_op_event_class[WF_OP__COUNT] = {
 #define WF_OP(name, ...)
-#define WF_OP_EV(name, opnd, pops, pushes, ev) [WF_OP_##name] = WF_OPEV_##ev,
+#define WF_OP_EV(name, opnd, pops, pushes, ev, ...) [WF_OP_##name] = WF_OPEV_##ev,
 #include "vm/opcodes.def"
 #define WF_OP(name, ...)
-#define WF_OP_EV(name, opnd, pops, pushes, ev) \
+#define WF_OP_EV(name, opnd, pops, pushes, ev, ...) \
     [WF_OP_INSTRUMENTED_##name] = WF_OPEV_##ev,
 #include "vm/opcodes.def"
     [WF_OP_INSTRUMENTED_LINE] = WF_OPEV_LINE,
