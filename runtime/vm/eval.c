@@ -678,6 +678,29 @@ fire_c_result(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     return r;
 }
 
+// ===== Frame exit =====
+
+// The frame-exit tail of exit_frame and exception_unwind: make [done]'s
+// caller the thread's current frame and release [done] (a generator's
+// frame stays in its generator, completed). Returns how the loop goes on:
+// 0 (continue in the caller's frame), WF_FRAME_ENTRY (return to C; always
+// for a generator's frame) or WF_FRAME_CALLBACK. Always inlined: it is on
+// the return path of every frame.
+static inline __attribute__((always_inline)) uint8_t
+leave_frame(wf_thread *ts, wf_frame *done)
+{
+    ts->frame = done->previous;
+    if (done->owner == WF_FRAME_OWNED_BY_GENERATOR) {
+        wf_frame_detach_object(ts, done);
+        done->state = WF_FRAME_COMPLETED;
+        done->previous = NULL;
+        return WF_FRAME_ENTRY;
+    }
+    uint8_t entry = done->is_entry;
+    wf_frame_pop(ts, done);
+    return entry;
+}
+
 // ===== The loop =====
 
 void
@@ -925,17 +948,8 @@ op_unknown: __attribute__((unused));
     // A frame returns [retval]: back to the caller's frame in this loop,
     // or out to C for an entry frame.
 exit_frame: {
-    wf_frame *done = f;
-    done->instr = next_pc;  // f_lineno of a frame object is the return's
-    ts->frame = done->previous;
-    if (done->owner == WF_FRAME_OWNED_BY_GENERATOR) {
-        wf_frame_detach_object(ts, done);
-        done->state = WF_FRAME_COMPLETED;
-        done->previous = NULL;
-        return retval;
-    }
-    uint8_t entry = done->is_entry;
-    wf_frame_pop(ts, done);
+    f->instr = next_pc;  // f_lineno of a frame object is the return's
+    uint8_t entry = leave_frame(ts, f);
     if (entry) {
 #if WEFT_MONITORING
         if (entry == WF_FRAME_CALLBACK)
@@ -1027,16 +1041,7 @@ exception_unwind: {
     }
     SAVE_FRAME();
     (void)wf_fire_py_unwind(ts, f, THIS_PC);
-    wf_frame *done = f;
-    ts->frame = done->previous;
-    if (done->owner == WF_FRAME_OWNED_BY_GENERATOR) {
-        wf_frame_detach_object(ts, done);
-        done->state = WF_FRAME_COMPLETED;
-        done->previous = NULL;
-        return WF_NULL;
-    }
-    uint8_t entry = done->is_entry;
-    wf_frame_pop(ts, done);
+    uint8_t entry = leave_frame(ts, f);
     if (entry) {
 #if WEFT_MONITORING
         if (entry == WF_FRAME_CALLBACK) {
