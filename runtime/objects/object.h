@@ -474,6 +474,50 @@ wf_float_val(wf_value v)
 // outside [WF_INT_MIN, WF_INT_MAX].
 WF_MUST_CHECK wf_value wf_int_new(wf_thread *ts, int64_t i);
 
+// BINARY_OP's tagged-int fast paths other than + and - (which the opcode
+// keeps inline) on the small ints [a] and [b], as Python: floor division
+// and remainder round towards minus infinity. Each returns true with
+// *[out] set, or false (nothing raised) when the result needs the general
+// path (overflow, division by zero). Always inlined: they are the loop's
+// fast path, each called from its own case of BINARY_OP's switch.
+static inline __attribute__((always_inline)) bool
+wf_int_mul_small(wf_value a, wf_value b, wf_value *out)
+{
+    int64_t r;
+    if (__builtin_mul_overflow(wf_val_as_int(a), (int64_t)b - 1, &r))
+        return false;
+    *out = (wf_value)r | 1;
+    return true;
+}
+
+// [div]: a // b, else a % b.
+static inline __attribute__((always_inline)) bool
+wf_int_divmod_small(wf_value a, wf_value b, bool div, wf_value *out)
+{
+    int64_t x = wf_val_as_int(a), y = wf_val_as_int(b);
+    if (y == 0 || (y == -1 && x == WF_INT_MIN))
+        return false;  // ZeroDivisionError / OverflowError
+    int64_t q = x / y, m = x % y;
+    if (m != 0 && ((m < 0) != (y < 0))) {  // floor, as Python
+        q--;
+        m += y;
+    }
+    *out = wf_val_from_int(div ? q : m);
+    return true;
+}
+
+// a & b, a | b or a ^ b for [op] one of those (or its in-place form).
+// Never fails.
+static inline __attribute__((always_inline)) wf_value
+wf_int_bitop_small(size_t op, wf_value a, wf_value b)
+{
+    if (op == WF_BINOP_AND || op == WF_BINOP_INPLACE_AND)
+        return a & b;
+    if (op == WF_BINOP_OR || op == WF_BINOP_INPLACE_OR)
+        return a | b;
+    return (a ^ b) | 1;
+}
+
 // tuple (tuple.c)
 WF_MUST_CHECK wf_value wf_tuple_new(wf_thread *ts, size_t n);  // items NONE
 WF_MUST_CHECK wf_value wf_tuple_from_array(wf_thread *ts,

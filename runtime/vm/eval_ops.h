@@ -310,68 +310,54 @@ TARGET(BUILD_SLICE) {
 
 // ----- operators -----
 
+// Small ints: + and - inline, the rest through int's inline helpers
+// (object.h), each case with its own dispatch.
 TARGET(BINARY_OP) {
     wf_value a = PEEK(2), b = PEEK(1);
     if (WF_LIKELY(wf_val_is_int(a & b))) {
         int64_t r;
+        wf_value v;
         switch (oparg) {
         case WF_BINOP_ADD:
         case WF_BINOP_INPLACE_ADD:
-            if (!__builtin_add_overflow((int64_t)a, (int64_t)b - 1, &r)) {
-                sp--;
-                POKE(1, (wf_value)r);
-                DISPATCH();
-            }
-            break;
+            if (__builtin_add_overflow((int64_t)a, (int64_t)b - 1, &r))
+                break;
+            sp--;
+            POKE(1, (wf_value)r);
+            DISPATCH();
         case WF_BINOP_SUBTRACT:
         case WF_BINOP_INPLACE_SUBTRACT:
-            if (!__builtin_sub_overflow((int64_t)a, (int64_t)b - 1, &r)) {
-                sp--;
-                POKE(1, (wf_value)r);
-                DISPATCH();
-            }
-            break;
+            if (__builtin_sub_overflow((int64_t)a, (int64_t)b - 1, &r))
+                break;
+            sp--;
+            POKE(1, (wf_value)r);
+            DISPATCH();
         case WF_BINOP_MULTIPLY:
         case WF_BINOP_INPLACE_MULTIPLY:
-            if (!__builtin_mul_overflow(wf_val_as_int(a), (int64_t)b - 1,
-                                        &r)) {
-                sp--;
-                POKE(1, (wf_value)r | 1);
-                DISPATCH();
-            }
-            break;
+            if (!wf_int_mul_small(a, b, &v))
+                break;
+            sp--;
+            POKE(1, v);
+            DISPATCH();
         case WF_BINOP_FLOOR_DIVIDE:
         case WF_BINOP_INPLACE_FLOOR_DIVIDE:
+            if (!wf_int_divmod_small(a, b, true, &v))
+                break;
+            sp--;
+            POKE(1, v);
+            DISPATCH();
         case WF_BINOP_REMAINDER:
-        case WF_BINOP_INPLACE_REMAINDER: {
-            int64_t x = wf_val_as_int(a), y = wf_val_as_int(b);
-            if (y == 0 || (y == -1 && x == WF_INT_MIN))
-                break;  // ZeroDivisionError / OverflowError: slow path
-            int64_t q = x / y, m = x % y;
-            if (m != 0 && ((m < 0) != (y < 0))) {  // floor, as Python
-                q--;
-                m += y;
-            }
+        case WF_BINOP_INPLACE_REMAINDER:
+            if (!wf_int_divmod_small(a, b, false, &v))
+                break;
             sp--;
-            bool div = oparg == WF_BINOP_FLOOR_DIVIDE ||
-                       oparg == WF_BINOP_INPLACE_FLOOR_DIVIDE;
-            POKE(1, wf_val_from_int(div ? q : m));
+            POKE(1, v);
             DISPATCH();
-        }
-        case WF_BINOP_AND:
-        case WF_BINOP_INPLACE_AND:
+        case WF_BINOP_AND: case WF_BINOP_INPLACE_AND:
+        case WF_BINOP_OR: case WF_BINOP_INPLACE_OR:
+        case WF_BINOP_XOR: case WF_BINOP_INPLACE_XOR:
             sp--;
-            POKE(1, a & b);
-            DISPATCH();
-        case WF_BINOP_OR:
-        case WF_BINOP_INPLACE_OR:
-            sp--;
-            POKE(1, a | b);
-            DISPATCH();
-        case WF_BINOP_XOR:
-        case WF_BINOP_INPLACE_XOR:
-            sp--;
-            POKE(1, (a ^ b) | 1);
+            POKE(1, wf_int_bitop_small(oparg, a, b));
             DISPATCH();
         default:
             break;
