@@ -176,7 +176,7 @@ TARGET(CALL_KW) {
 // (callable self_or_null args [kwargs] -- r)
 TARGET(CALL_FUNCTION_EX) {
     uint32_t nkw = oparg & 1;
-    int r = PROTECT(prepare_call_ex(ts, sp - 3 - nkw, nkw != 0));
+    int r = PROTECT(wf_func_prepare_call_ex(ts, sp - 3 - nkw, nkw != 0));
     ERROR_IF(r < 0);
     wf_value callable = PEEK(3 + nkw);
     wf_value argt = PEEK(1 + nkw);

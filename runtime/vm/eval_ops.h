@@ -478,7 +478,7 @@ TARGET(BUILD_LIST) {
 }
 
 TARGET(BUILD_MAP) {
-    wf_value d = PROTECT(build_map(ts, sp - 2 * oparg, oparg));
+    wf_value d = PROTECT(wf_dict_from_pairs(ts, sp - 2 * oparg, oparg));
     ERROR_IF(d == WF_NULL);
     sp -= 2 * oparg;
     PUSH(d);
@@ -526,14 +526,14 @@ TARGET(MAP_ADD) {
 }
 
 TARGET(DICT_UPDATE) {
-    int r = PROTECT(dict_update(ts, PEEK(oparg + 1), PEEK(1)));
+    int r = PROTECT(wf_dict_merge(ts, PEEK(oparg + 1), PEEK(1)));
     ERROR_IF(r < 0);
     sp--;
     DISPATCH();
 }
 
 TARGET(BUILD_STRING) {
-    wf_value s = PROTECT(build_string(ts, sp - oparg, oparg));
+    wf_value s = PROTECT(wf_str_concat_array(ts, sp - oparg, oparg));
     ERROR_IF(s == WF_NULL);
     sp -= oparg;
     PUSH(s);
@@ -574,7 +574,7 @@ TARGET(UNPACK_SEQUENCE) {
             PUSH(items[i - 1]);
         DISPATCH();
     }
-    int r = PROTECT(unpack_sequence(ts, sp - 1, oparg));
+    int r = PROTECT(wf_iter_unpack(ts, sp - 1, oparg));
     ERROR_IF(r < 0);
     sp += (int)oparg - 1;
     DISPATCH();
@@ -646,7 +646,7 @@ TARGET(IMPORT_NAME) {
 }
 
 TARGET(IMPORT_FROM) {
-    wf_value v = PROTECT(import_from(ts, PEEK(1), names[oparg]));
+    wf_value v = PROTECT(wf_module_import_from(ts, PEEK(1), names[oparg]));
     ERROR_IF(v == WF_NULL);
     PUSH(v);
     DISPATCH();
@@ -658,7 +658,7 @@ TARGET(RAISE_VARARGS) {
     if (oparg == 0) {
         // Bare raise: re-raise the handled exception with its traceback
         // as is (CPython: goto exception_unwind, no new entry).
-        wf_value exc = topmost_handled(ts);
+        wf_value exc = wf_err_handled(ts);
         if (exc == WF_NULL) {
             wf_err_format(ts, &wf_exc_RuntimeError,
                           "No active exception to reraise");
@@ -673,7 +673,7 @@ TARGET(RAISE_VARARGS) {
     }
     wf_value cause = oparg == 2 ? PEEK(1) : WF_NULL;
     wf_value exc = oparg == 2 ? PEEK(2) : PEEK(1);
-    (void)PROTECT(do_raise(ts, exc, cause));
+    (void)PROTECT(wf_err_raise(ts, exc, cause));
     goto error;
 }
 
@@ -692,14 +692,15 @@ TARGET(POP_EXCEPT) {
 }
 
 TARGET(CHECK_EXC_MATCH) {
-    int r = PROTECT(check_exc_match(ts, PEEK(2), PEEK(1)));
+    int r = PROTECT(wf_exc_check_match(ts, PEEK(2), PEEK(1)));
     ERROR_IF(r < 0);
     POKE(1, wf_val_bool(r));
     DISPATCH();
 }
 
+// (exit self lasti prev exc -- exit self lasti prev exc res)
 TARGET(WITH_EXCEPT_START) {
-    wf_value res = PROTECT(with_except_start(ts, sp));
+    wf_value res = PROTECT(wf_exc_call_exit(ts, PEEK(5), PEEK(4), PEEK(1)));
     ERROR_IF(res == WF_NULL);
     PUSH(res);
     DISPATCH();
