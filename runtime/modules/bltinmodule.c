@@ -795,7 +795,7 @@ bi_ascii(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
 {
     if (wf_arg_check(ts, "ascii", nargs, kw, 1, 1) < 0)
         return WF_NULL;
-    return wf_obj_repr(ts, args[0]);
+    return wf_str_ascii(ts, args[0]);  // the one f'{x!a}' uses
 }
 
 // ===== Module =====

@@ -489,6 +489,24 @@ wf_dict_next(wf_value dv, size_t *pos, wf_value *key, wf_value *val)
     return false;
 }
 
+int
+wf_dict_merge(wf_thread *ts, wf_value d, wf_value mapping)
+{
+    if (!wf_val_isinstance(mapping, &wf_dict_type)) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "'%s' object is not a mapping",
+                      wf_obj_type_name(mapping));
+        return -1;
+    }
+    size_t pos = 0;
+    wf_value k, v;
+    while (wf_dict_next(mapping, &pos, &k, &v)) {
+        if (wf_dict_set(ts, d, k, v) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 // Raise KeyError(key).
 static void
 key_error(wf_thread *ts, wf_value key)

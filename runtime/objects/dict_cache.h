@@ -1,4 +1,7 @@
-// runtime/objects/dict_cache.h -- the inline cache of LOAD_GLOBAL (wf_dict_gcache_*).
+// runtime/objects/dict_cache.h -- the inline cache of LOAD_GLOBAL (wf_dict_gcache_*),
+// and BUILD_MAP's dict construction (wf_dict_from_pairs), inline here
+// because a call out of the eval loop at BUILD_MAP cost gcc's register
+// allocation of the whole loop (ARCHITECTURE "Eval loop and frames").
 // One wf_dict_gcache per name of a code object (wf_code.gcache), filled on
 // a miss by wf_dict_gcache_fill (dict.c) and checked inline by the eval
 // loop. Thread-safe without locks and without a pause: every word is
@@ -16,6 +19,7 @@
 #include "atomic.h"
 #include "objects/dict_impl.h"
 #include "objects/object.h"
+#include "threads/thread.h"
 
 // The cache of one name. All zero when allocated (a valid state: see the
 // checks below). Shared by every thread running the code (STYLE 8.1:
@@ -97,5 +101,27 @@ WF_NOINLINE wf_value wf_dict_gcache_fill(wf_value globals, wf_value builtins,
 // read (acquire) before the lookup. Any thread, lock-free; no safe point.
 wf_value wf_dict_lookup_str_entry(wf_value d, wf_value key, uint64_t *ix,
                                   uint64_t *version);
+
+// A new dict from the [n] key/value pairs of [items] (k0 v0 k1 v1 ...,
+// BUILD_MAP), later keys winning. [items] must stay rooted (the value
+// stack); the dict is rooted on [ts]'s root stack while it fills. Hashing
+// and comparing keys may run Python code and reach a safe point. Returns
+// the dict, or WF_NULL with an exception set.
+WF_MUST_CHECK static inline wf_value
+wf_dict_from_pairs(wf_thread *ts, const wf_value *items, size_t n)
+{
+    wf_value d = wf_dict_new(ts);
+    if (d == WF_NULL || wf_root_push(ts, d) < 0)
+        return WF_NULL;
+    size_t mark = wf_root_mark(ts) - 1;
+    for (size_t i = 0; i < n; i++) {
+        if (wf_dict_set(ts, d, items[2 * i], items[2 * i + 1]) < 0) {
+            wf_root_release(ts, mark);
+            return WF_NULL;
+        }
+    }
+    wf_root_release(ts, mark);
+    return d;
+}
 
 #endif

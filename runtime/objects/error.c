@@ -321,12 +321,7 @@ wf_err_set_value(wf_thread *ts, wf_value exc)
     if (wf_val_is_obj(exc) && wf_val_isinstance(exc, &wf_exc_BaseException)) {
         // Implicit chaining (CPython _PyErr_SetObject): the exception
         // being handled becomes __context__, breaking any cycle.
-        wf_value handled = WF_NULL;
-        for (wf_exc_info *ei = ts->exc_info; ei != NULL; ei = ei->previous)
-            if (ei->exc != WF_NULL && ei->exc != WF_NONE) {
-                handled = ei->exc;
-                break;
-            }
+        wf_value handled = wf_err_handled(ts);
         if (handled != WF_NULL && handled != exc &&
             wf_val_isinstance(handled, &wf_exc_BaseException)) {
             wf_value o = handled;
@@ -415,6 +410,120 @@ void
 wf_err_clear(wf_thread *ts)
 {
     ts->exc = WF_NULL;
+}
+
+wf_value
+wf_err_handled(const wf_thread *ts)
+{
+    for (wf_exc_info *ei = ts->exc_info; ei != NULL; ei = ei->previous)
+        if (ei->exc != WF_NULL && ei->exc != WF_NONE)
+            return ei->exc;
+    return WF_NULL;
+}
+
+// ===== raise, except and with (for the VM) =====
+
+wf_value
+wf_exc_new_msg(wf_thread *ts, wf_type *type, const char *msg)
+{
+    wf_value s = wf_str_from_cstr(ts, msg);
+    if (s == WF_NULL)
+        return WF_NULL;
+    wf_value args = wf_tuple_pack(ts, 1, s);
+    if (args == WF_NULL)
+        return WF_NULL;
+    return wf_exc_new(ts, type, args);
+}
+
+static bool
+is_exc_class(wf_value v)
+{
+    return wf_val_isinstance(v, &wf_type_type) &&
+           wf_type_is_subtype((wf_type *)wf_val_as_obj(v),
+                              &wf_exc_BaseException);
+}
+
+// Turn [v] (class or instance) into an exception instance, or WF_NULL with
+// TypeError; [cause] says which operand of `raise` it is, for the message.
+static wf_value
+make_exception(wf_thread *ts, wf_value v, bool cause)
+{
+    if (is_exc_class(v)) {
+        wf_value inst = wf_obj_call(ts, v, NULL, 0, WF_NULL);
+        if (inst == WF_NULL)
+            return WF_NULL;
+        if (!wf_val_isinstance(inst, &wf_exc_BaseException))
+            return wf_err_format(ts, &wf_exc_TypeError,
+                                 "calling %R should have returned an "
+                                 "instance of BaseException, not %s",
+                                 v, wf_obj_type_name(inst));
+        return inst;
+    }
+    if (wf_val_isinstance(v, &wf_exc_BaseException))
+        return v;
+    return wf_err_format(ts, &wf_exc_TypeError,
+                         cause ? "exception causes must derive from "
+                                 "BaseException"
+                               : "exceptions must derive from BaseException");
+}
+
+wf_value
+wf_err_raise(wf_thread *ts, wf_value exc, wf_value cause)
+{
+    wf_value e = make_exception(ts, exc, false);
+    if (e == WF_NULL)
+        return WF_NULL;
+    if (cause != WF_NULL) {
+        wf_value c = WF_NONE;
+        if (cause != WF_NONE) {
+            if (wf_root_push(ts, e) < 0)
+                return WF_NULL;
+            c = make_exception(ts, cause, true);
+            wf_root_release(ts, wf_root_mark(ts) - 1);
+            if (c == WF_NULL)
+                return WF_NULL;
+        }
+        E(e)->cause = c;
+        E(e)->suppress_context = true;
+    }
+    return wf_err_set_value(ts, e);
+}
+
+int
+wf_exc_check_match(wf_thread *ts, wf_value exc, wf_value type)
+{
+    bool ok = is_exc_class(type);
+    if (!ok && wf_val_is(type, &wf_tuple_type)) {
+        ok = true;
+        for (size_t i = 0; i < wf_tuple_len(type); i++)
+            if (!is_exc_class(wf_tuple_items(type)[i]))
+                ok = false;
+    }
+    if (!ok) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "catching classes that do not inherit from "
+                      "BaseException is not allowed");
+        return -1;
+    }
+    return wf_obj_isinstance(ts, exc, type);
+}
+
+wf_value
+wf_exc_call_exit(wf_thread *ts, wf_value exit_fn, wf_value exit_self,
+                 wf_value exc)
+{
+    wf_value args[4];
+    args[0] = exit_self;
+    args[1] = wf_val_from_obj(wf_val_type(exc));
+    args[2] = exc;
+    args[3] = WF_NONE;
+    if (wf_val_isinstance(exc, &wf_exc_BaseException))
+        args[3] = E(exc)->traceback;
+    if (args[3] == WF_NULL)
+        args[3] = WF_NONE;
+    if (exit_self == WF_NULL)
+        return wf_obj_call(ts, exit_fn, args + 1, 3, WF_NULL);
+    return wf_obj_call(ts, exit_fn, args, 4, WF_NULL);
 }
 
 // ===== Tracebacks =====

@@ -35,6 +35,37 @@ wf_value wf_err_fetch(wf_thread *ts);
 // Set [exc] (an instance, or WF_NULL for none) as the exception in flight.
 void wf_err_restore(wf_thread *ts, wf_value exc);
 void wf_err_clear(wf_thread *ts);
+// The exception being handled (sys.exception()), innermost first
+// (CPython's _PyErr_GetTopmostException), or WF_NULL if none. Never fails.
+wf_value wf_err_handled(const wf_thread *ts);
+
+// ----- raise, except and with, for the eval loop -----
+// Caller: attached, [ts]'s own thread. The operands must stay rooted (the
+// value stack).
+
+// `raise exc` ([cause] WF_NULL) or `raise exc from cause` (`from None`:
+// [cause] WF_NONE): [exc] and [cause] are exception classes (called with
+// no arguments) or instances, else TypeError; a cause also suppresses the
+// context. Calling a class runs Python
+// code and may reach a safe point. Always returns WF_NULL with the new
+// exception (or the error making it) set.
+wf_value wf_err_raise(wf_thread *ts, wf_value exc, wf_value cause);
+// `except type:` (CHECK_EXC_MATCH): whether [exc] is an instance of [type],
+// an exception class or a tuple of them. Returns 1 or 0, or -1 with
+// TypeError for any other [type] (or an error from __instancecheck__,
+// which may reach a safe point).
+WF_MUST_CHECK int wf_exc_check_match(wf_thread *ts, wf_value exc,
+                                     wf_value type);
+// A `with` block raised [exc] (WITH_EXCEPT_START): call the context
+// manager's [exit_fn](type(exc), exc, tb), with [exit_self] first unless it
+// is WF_NULL. Runs Python code and may reach a safe point. Returns what
+// __exit__ returned, or WF_NULL with an exception set.
+WF_MUST_CHECK wf_value wf_exc_call_exit(wf_thread *ts, wf_value exit_fn,
+                                        wf_value exit_self, wf_value exc);
+// A new [type] instance with the one argument str [msg] (not raised).
+// Never reaches a safe point. Returns it, or WF_NULL with MemoryError set.
+WF_MUST_CHECK wf_value wf_exc_new_msg(wf_thread *ts, wf_type *type,
+                                      const char *msg);
 
 // Create an instance of exception class [type] with [args] (a tuple).
 WF_MUST_CHECK wf_value wf_exc_new(wf_thread *ts, wf_type *type,

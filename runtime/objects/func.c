@@ -270,6 +270,56 @@ wf_func_run_with_locals(wf_thread *ts, wf_value callable, wf_value ns)
     return wf_eval_frame(ts, f);
 }
 
+// ===== f(*args, **kwargs) =====
+
+int
+wf_func_prepare_call_ex(wf_thread *ts, wf_value *base, bool has_kw)
+{
+    wf_value args = base[2];
+    if (!wf_val_is(args, &wf_tuple_type)) {
+        if (wf_val_isinstance(args, &wf_list_type)) {
+            args = wf_list_as_tuple(ts, args);
+        } else {
+            wf_value l = wf_list_new(ts, 0);
+            if (l == WF_NULL)
+                return -1;
+            base[2] = l;  // rooted on the stack while it fills
+            if (wf_list_extend(ts, l, args) < 0) {
+                if (wf_err_matches(ts, &wf_exc_TypeError) &&
+                    wf_val_type(args)->iter == NULL) {
+                    wf_err_clear(ts);
+                    wf_err_format(ts, &wf_exc_TypeError,
+                                  "Value after * must be an iterable, not "
+                                  "%s", wf_obj_type_name(args));
+                }
+                return -1;
+            }
+            args = wf_list_as_tuple(ts, l);
+        }
+        if (args == WF_NULL)
+            return -1;
+        base[2] = args;
+    }
+    if (base[1] != WF_NULL) {
+        size_t n = wf_tuple_len(args);
+        wf_value t = wf_tuple_new(ts, n + 1);
+        if (t == WF_NULL)
+            return -1;
+        wf_tuple_items(t)[0] = base[1];
+        memcpy(wf_tuple_items(t) + 1, wf_tuple_items(args),
+               n * sizeof(wf_value));
+        base[2] = t;
+        base[1] = WF_NULL;
+    }
+    if (has_kw && !wf_val_isinstance(base[3], &wf_dict_type)) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "argument after ** must be a mapping, not %s",
+                      wf_obj_type_name(base[3]));
+        return -1;
+    }
+    return 0;
+}
+
 // ===== The type =====
 
 static wf_value

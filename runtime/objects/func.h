@@ -61,4 +61,15 @@ WF_MUST_CHECK wf_frame *wf_func_push_frame(wf_thread *ts, wf_value fn,
 WF_MUST_CHECK wf_value wf_func_run_with_locals(wf_thread *ts, wf_value fn,
                                                wf_value ns);
 
+// CALL_FUNCTION_EX's operands, (callable self_or_null args [kwargs]) from
+// [base][0]: make [base][2] a tuple of the positional arguments, with
+// self ([base][1], then set to WF_NULL) prepended, and check that
+// [base][3] (if [has_kw]) is a dict. Works for any callable. The slots
+// must be rooted (the value stack). Iterating [base][2] may run Python
+// code and reach a safe point. Returns 0, or -1 with TypeError ("Value
+// after * must be an iterable", "argument after ** must be a mapping") or
+// the iterator's exception set.
+WF_MUST_CHECK int wf_func_prepare_call_ex(wf_thread *ts, wf_value *base,
+                                          bool has_kw);
+
 #endif

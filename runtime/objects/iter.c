@@ -1,5 +1,6 @@
-// runtime/objects/iter.c -- iterator objects (wf_seqiter_*, wf_dictiter_*) and the
-// iterator builtins enumerate, zip, reversed, map and filter.
+// runtime/objects/iter.c -- iterator objects (wf_seqiter_*, wf_dictiter_*), the
+// iterator builtins enumerate, zip, reversed, map and filter, and
+// sequence unpacking (wf_iter_unpack).
 // An iterator belongs to whoever advances it; sharing one between threads
 // is a race in Python too, so iterators take no locks, but every read of
 // the underlying list or dict is the lock-free one of its module.
@@ -457,4 +458,87 @@ wf_iter_init_types(wf_thread *ts)
 {
     (void)ts;
     return 0;
+}
+
+// ===== Unpacking =====
+
+int
+wf_iter_unpack(wf_thread *ts, wf_value *base, size_t n)
+{
+    wf_value seq = base[0];
+    if (wf_val_is(seq, &wf_tuple_type) || wf_val_is(seq, &wf_list_type)) {
+        // A list is copied first: another thread may resize it, and the
+        // copy is what the length check and the reads must agree on.
+        if (wf_val_is(seq, &wf_list_type)) {
+            seq = wf_list_as_tuple(ts, seq);
+            if (seq == WF_NULL)
+                return -1;
+            base[0] = seq;  // rooted on the value stack
+        }
+        size_t len = wf_tuple_len(seq);
+        if (len < n) {
+            wf_err_format(ts, &wf_exc_ValueError,
+                          "not enough values to unpack (expected %zu, got "
+                          "%zu)", n, len);
+            return -1;
+        }
+        if (len > n) {
+            wf_err_format(ts, &wf_exc_ValueError,
+                          "too many values to unpack (expected %zu, got %zu)",
+                          n, len);
+            return -1;
+        }
+        const wf_value *items = wf_tuple_items(seq);
+        for (size_t i = 0; i < n; i++)
+            base[i] = items[n - 1 - i];
+        return 0;
+    }
+    size_t mark = wf_root_mark(ts);
+    wf_value it = wf_obj_getiter(ts, seq);
+    if (it == WF_NULL) {
+        if (wf_err_matches(ts, &wf_exc_TypeError) &&
+            wf_val_type(seq)->iter == NULL) {
+            wf_err_clear(ts);
+            wf_err_format(ts, &wf_exc_TypeError,
+                          "cannot unpack non-iterable %s object",
+                          wf_obj_type_name(seq));
+        }
+        return -1;
+    }
+    wf_value got = wf_list_new(ts, 0);
+    if (got == WF_NULL || wf_root_push(ts, it) < 0 ||
+        wf_root_push(ts, got) < 0)
+        goto fail;
+    for (size_t i = 0; i <= n; i++) {
+        wf_value v;
+        int r = wf_obj_iternext(ts, it, &v);
+        if (r < 0)
+            goto fail;
+        if (r == 0) {
+            if (i < n) {
+                wf_err_format(ts, &wf_exc_ValueError,
+                              "not enough values to unpack (expected %zu, "
+                              "got %zu)", n, i);
+                goto fail;
+            }
+            break;
+        }
+        if (i == n) {
+            wf_err_format(ts, &wf_exc_ValueError,
+                          "too many values to unpack (expected %zu)", n);
+            goto fail;
+        }
+        if (wf_list_append(ts, got, v) < 0)
+            goto fail;
+    }
+    {
+        const wf_list *l = (const wf_list *)wf_val_as_obj(got);
+        for (size_t i = 0; i < n; i++)
+            base[i] = l->items[n - 1 - i];
+    }
+    wf_root_release(ts, mark);
+    return 0;
+fail:
+    wf_root_release(ts, mark);
+    return -1;
 }

@@ -184,3 +184,18 @@ done:
     pthread_mutex_unlock(&import_lock);
     return result;
 }
+
+wf_value
+wf_module_import_from(wf_thread *ts, wf_value module, wf_value name)
+{
+    wf_value v = wf_obj_lookup_attr(ts, module, name);
+    if (v != WF_NULL || wf_err_occurred(ts))
+        return v;
+    if (wf_val_is(module, &wf_module_type))
+        return wf_err_format(ts, &wf_exc_ImportError,
+                             "cannot import name '%U' from '%U' (unknown "
+                             "location)",
+                             name, ((wf_module *)wf_val_as_obj(module))->name);
+    return wf_err_format(ts, &wf_exc_ImportError, "cannot import name '%U'",
+                         name);
+}

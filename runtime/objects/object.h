@@ -453,6 +453,16 @@ WF_MUST_CHECK wf_value wf_str_format(wf_thread *ts, const char *fmt, ...);
 WF_MUST_CHECK wf_value wf_str_vformat(wf_thread *ts, const char *fmt,
                                       va_list ap);
 WF_MUST_CHECK wf_value wf_str_concat(wf_thread *ts, wf_value a, wf_value b);
+// One str from the [n] strs of [items] in order (BUILD_STRING). [items]
+// must stay rooted (the value stack). Allocates; never reaches a safe point.
+// Returns the str, or WF_NULL with MemoryError set.
+WF_MUST_CHECK wf_value wf_str_concat_array(wf_thread *ts,
+                                           const wf_value *items, size_t n);
+// ascii(v) (builtin ascii() and f-strings' !a): repr(v) with every
+// non-ASCII code point escaped as \xhh, \uhhhh or \Uhhhhhhhh. Runs
+// __repr__, so may reach a safe point. Returns the str, or WF_NULL with an
+// exception set.
+WF_MUST_CHECK wf_value wf_str_ascii(wf_thread *ts, wf_value v);
 bool wf_str_eq(wf_value a, wf_value b);  // both str
 int64_t wf_str_hash(wf_value s);         // never fails
 static inline const char *
@@ -477,6 +487,49 @@ wf_float_val(wf_value v)
 // int (int.c): tagged ints with overflow checks. OverflowError on results
 // outside [WF_INT_MIN, WF_INT_MAX].
 WF_MUST_CHECK wf_value wf_int_new(wf_thread *ts, int64_t i);
+// BINARY_OP's tagged-int fast paths other than + and - (which the opcode
+// keeps inline) on the small ints [a] and [b], as Python: floor division
+// and remainder round towards minus infinity. Each returns true with
+// *[out] set, or false (nothing raised) when the result needs the general
+// path (overflow, division by zero). Always inlined: they are the loop's
+// fast path, each called from its own case of BINARY_OP's switch.
+static inline __attribute__((always_inline)) bool
+wf_int_mul_small(wf_value a, wf_value b, wf_value *out)
+{
+    int64_t r;
+    if (__builtin_mul_overflow(wf_val_as_int(a), (int64_t)b - 1, &r))
+        return false;
+    *out = (wf_value)r | 1;
+    return true;
+}
+
+// [div]: a // b, else a % b.
+static inline __attribute__((always_inline)) bool
+wf_int_divmod_small(wf_value a, wf_value b, bool div, wf_value *out)
+{
+    int64_t x = wf_val_as_int(a), y = wf_val_as_int(b);
+    if (y == 0 || (y == -1 && x == WF_INT_MIN))
+        return false;  // ZeroDivisionError / OverflowError
+    int64_t q = x / y, m = x % y;
+    if (m != 0 && ((m < 0) != (y < 0))) {  // floor, as Python
+        q--;
+        m += y;
+    }
+    *out = wf_val_from_int(div ? q : m);
+    return true;
+}
+
+// a & b, a | b or a ^ b for [op] one of those (or its in-place form).
+// Never fails.
+static inline __attribute__((always_inline)) wf_value
+wf_int_bitop_small(size_t op, wf_value a, wf_value b)
+{
+    if (op == WF_BINOP_AND || op == WF_BINOP_INPLACE_AND)
+        return a & b;
+    if (op == WF_BINOP_OR || op == WF_BINOP_INPLACE_OR)
+        return a | b;
+    return (a ^ b) | 1;
+}
 
 // tuple (tuple.c)
 WF_MUST_CHECK wf_value wf_tuple_new(wf_thread *ts, size_t n);  // items NONE
@@ -540,6 +593,10 @@ WF_MUST_CHECK int wf_dict_set_str(wf_thread *ts, wf_value d, wf_value key,
 // Iterate: start with *pos = 0; returns false when done.
 bool wf_dict_next(wf_value d, size_t *pos, wf_value *key, wf_value *val);
 size_t wf_dict_len(wf_value d);
+// d.update(mapping) for `{**mapping}` (DICT_UPDATE): [mapping] must be a
+// dict, else TypeError "'T' object is not a mapping". May reach a safe
+// point (key hashing). Returns 0, or -1 with an exception set.
+WF_MUST_CHECK int wf_dict_merge(wf_thread *ts, wf_value d, wf_value mapping);
 
 // range, slice (range.c)
 WF_MUST_CHECK wf_value wf_slice_new(wf_thread *ts, wf_value start,
@@ -567,6 +624,12 @@ WF_MUST_CHECK wf_value wf_module_new(wf_thread *ts, const char *name);
 // it in the interpreter's module table. ModuleNotFoundError (ImportError) if
 // unknown.
 WF_MUST_CHECK wf_value wf_import(wf_thread *ts, wf_value name);
+// `from module import name` (IMPORT_FROM): the attribute [name] of
+// [module], else ImportError "cannot import name ...". Attribute lookup
+// may run Python code and reach a safe point. Returns the value, or
+// WF_NULL with an exception set.
+WF_MUST_CHECK wf_value wf_module_import_from(wf_thread *ts, wf_value module,
+                                             wf_value name);
 
 // classes (typeobj.c): called by the VM for `class` statements with the
 // evaluated namespace dict. [base] is a class or WF_NULL (object).
@@ -650,6 +713,14 @@ WF_MUST_CHECK wf_value wf_seqiter_new(wf_thread *ts, wf_value seq);
 // An iterator over dict [d]'s keys (0), values (1) or (key, value) items
 // (2). RuntimeError if the dict changes size during iteration.
 WF_MUST_CHECK wf_value wf_dictiter_new(wf_thread *ts, wf_value d, int kind);
+// UNPACK_SEQUENCE's general case (iter.c): [base][0] holds a sequence or
+// iterable; on success it and the [n]-1 slots above hold its [n] items,
+// the first at [base][n-1] (on top of the value stack). The slots must be
+// rooted (the value stack). A list is snapshotted first, so a racing
+// resize cannot tear the result. Iterating may run Python code and reach a
+// safe point. Returns 0, or -1 with ValueError (too many / not enough
+// values), TypeError (not iterable) or the iterator's exception set.
+WF_MUST_CHECK int wf_iter_unpack(wf_thread *ts, wf_value *base, size_t n);
 extern wf_type wf_seqiter_type, wf_dictiter_type, wf_enumerate_type,
     wf_zip_type, wf_reversed_type, wf_map_type, wf_filter_type;
 extern wf_type wf_dict_keys_type, wf_dict_values_type, wf_dict_items_type;

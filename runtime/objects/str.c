@@ -455,6 +455,78 @@ wf_str_concat(wf_thread *ts, wf_value a, wf_value b)
     return wf_val_from_obj(s);
 }
 
+wf_value
+wf_str_concat_array(wf_thread *ts, const wf_value *items, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += wf_str_len(items[i]);
+    char small[256];
+    char *buf = small;
+    if (total + 1 > sizeof small) {
+        buf = wf_mem_alloc(ts, total + 1);
+        if (buf == NULL)
+            return WF_NULL;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = wf_str_len(items[i]);
+        memcpy(buf + at, wf_str_cstr(items[i]), len);
+        at += len;
+    }
+    buf[at] = '\0';
+    wf_value s = wf_str_new(ts, buf, total);
+    if (buf != small)
+        wf_mem_free(buf);
+    return s;
+}
+
+// Same as CPython 3.14's ascii(): the repr, then every non-ASCII code
+// point written as \xhh, \uhhhh or \Uhhhhhhhh.
+wf_value
+wf_str_ascii(wf_thread *ts, wf_value v)
+{
+    wf_value r = wf_obj_repr(ts, v);
+    if (r == WF_NULL)
+        return WF_NULL;
+    const unsigned char *s = (const unsigned char *)wf_str_cstr(r);
+    size_t n = wf_str_len(r);
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= 0x80)
+            ascii = false;
+    if (ascii)
+        return r;
+    char *buf = wf_mem_alloc(ts, n * 10 + 1);
+    if (buf == NULL)
+        return WF_NULL;
+    size_t at = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            buf[at++] = (char)c;
+            i++;
+            continue;
+        }
+        unsigned cp, len;
+        if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; len = 2; }
+        else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; len = 3; }
+        else { cp = c & 0x07; len = 4; }
+        for (unsigned k = 1; k < len && i + k < n; k++)
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        i += len;
+        if (cp <= 0xFF)
+            at += (size_t)snprintf(buf + at, 11, "\\x%02x", cp);
+        else if (cp <= 0xFFFF)
+            at += (size_t)snprintf(buf + at, 11, "\\u%04x", cp);
+        else
+            at += (size_t)snprintf(buf + at, 11, "\\U%08x", cp);
+    }
+    wf_value out = wf_str_new(ts, buf, at);
+    wf_mem_free(buf);
+    return out;
+}
+
 // ===== Code points =====
 
 static const wf_str *

@@ -159,18 +159,6 @@ load_special(wf_thread *ts, wf_value owner, uint32_t which)
     return meth;
 }
 
-static wf_value
-new_exception_1(wf_thread *ts, wf_type *type, const char *msg)
-{
-    wf_value s = wf_str_from_cstr(ts, msg);
-    if (s == WF_NULL)
-        return WF_NULL;
-    wf_value args = wf_tuple_pack(ts, 1, s);
-    if (args == WF_NULL)
-        return WF_NULL;
-    return wf_exc_new(ts, type, args);
-}
-
 // CALL_INTRINSIC_1.
 static wf_value
 call_intrinsic_1(wf_thread *ts, uint32_t which, wf_value v)
@@ -185,8 +173,8 @@ call_intrinsic_1(wf_thread *ts, uint32_t which, wf_value v)
         // becomes RuntimeError (PEP 479), with it as cause and context.
         if (!wf_val_isinstance(v, &wf_exc_StopIteration))
             return v;
-        wf_value err = new_exception_1(ts, &wf_exc_RuntimeError,
-                                       "generator raised StopIteration");
+        wf_value err = wf_exc_new_msg(ts, &wf_exc_RuntimeError,
+                                      "generator raised StopIteration");
         if (err == WF_NULL)
             return WF_NULL;
         wf_exc *e = (wf_exc *)wf_val_as_obj(err);
@@ -199,23 +187,6 @@ call_intrinsic_1(wf_thread *ts, uint32_t which, wf_value v)
         return wf_err_format(ts, &wf_exc_RuntimeError,
                              "unknown intrinsic %u", (unsigned)which);
     }
-}
-
-static wf_value
-build_map(wf_thread *ts, const wf_value *items, uint32_t n)
-{
-    wf_value d = wf_dict_new(ts);
-    if (d == WF_NULL || wf_root_push(ts, d) < 0)
-        return WF_NULL;
-    size_t mark = wf_root_mark(ts) - 1;
-    for (uint32_t i = 0; i < n; i++) {
-        if (wf_dict_set(ts, d, items[2 * i], items[2 * i + 1]) < 0) {
-            wf_root_release(ts, mark);
-            return WF_NULL;
-        }
-    }
-    wf_root_release(ts, mark);
-    return d;
 }
 
 // BUILD_SET: sets are optional in the subset; use builtins.set if the
@@ -266,360 +237,14 @@ list_extend_error(wf_thread *ts, wf_value it)
                   "Value after * must be an iterable, not %T", it);
 }
 
-static int
-dict_update(wf_thread *ts, wf_value d, wf_value mapping)
-{
-    if (!wf_val_isinstance(mapping, &wf_dict_type)) {
-        wf_err_format(ts, &wf_exc_TypeError,
-                      "'%s' object is not a mapping",
-                      wf_obj_type_name(mapping));
-        return -1;
-    }
-    size_t pos = 0;
-    wf_value k, v;
-    while (wf_dict_next(mapping, &pos, &k, &v)) {
-        if (wf_dict_set(ts, d, k, v) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static wf_value
-build_string(wf_thread *ts, const wf_value *items, uint32_t n)
-{
-    size_t total = 0;
-    for (uint32_t i = 0; i < n; i++)
-        total += wf_str_len(items[i]);
-    char small[256];
-    char *buf = small;
-    if (total + 1 > sizeof small) {
-        buf = wf_mem_alloc(ts, total + 1);
-        if (buf == NULL)
-            return WF_NULL;
-    }
-    size_t at = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        size_t len = wf_str_len(items[i]);
-        memcpy(buf + at, wf_str_cstr(items[i]), len);
-        at += len;
-    }
-    buf[at] = '\0';
-    wf_value s = wf_str_new(ts, buf, total);
-    if (buf != small)
-        wf_mem_free(buf);
-    return s;
-}
-
-// ascii(): repr with non-ASCII code points escaped as \xhh, \uhhhh or
-// \Uhhhhhhhh.
-static wf_value
-ascii_of(wf_thread *ts, wf_value v)
-{
-    wf_value r = wf_obj_repr(ts, v);
-    if (r == WF_NULL)
-        return WF_NULL;
-    const unsigned char *s = (const unsigned char *)wf_str_cstr(r);
-    size_t n = wf_str_len(r);
-    bool ascii = true;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] >= 0x80)
-            ascii = false;
-    if (ascii)
-        return r;
-    char *buf = wf_mem_alloc(ts, n * 10 + 1);
-    if (buf == NULL)
-        return WF_NULL;
-    size_t at = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            buf[at++] = (char)c;
-            i++;
-            continue;
-        }
-        unsigned cp, len;
-        if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; len = 2; }
-        else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; len = 3; }
-        else { cp = c & 0x07; len = 4; }
-        for (unsigned k = 1; k < len && i + k < n; k++)
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        i += len;
-        if (cp <= 0xFF)
-            at += (size_t)snprintf(buf + at, 11, "\\x%02x", cp);
-        else if (cp <= 0xFFFF)
-            at += (size_t)snprintf(buf + at, 11, "\\u%04x", cp);
-        else
-            at += (size_t)snprintf(buf + at, 11, "\\U%08x", cp);
-    }
-    wf_value out = wf_str_new(ts, buf, at);
-    wf_mem_free(buf);
-    return out;
-}
-
 static wf_value
 convert_value(wf_thread *ts, wf_value v, uint32_t how)
 {
     switch (how) {
     case WF_CONV_STR: return wf_obj_str(ts, v);
     case WF_CONV_REPR: return wf_obj_repr(ts, v);
-    default: return ascii_of(ts, v);
+    default: return wf_str_ascii(ts, v);
     }
-}
-
-// UNPACK_SEQUENCE, general case: [base] holds the sequence; on success it
-// and the n-1 slots above hold the items, the first on top.
-static int
-unpack_sequence(wf_thread *ts, wf_value *base, uint32_t n)
-{
-    wf_value seq = base[0];
-    if (wf_val_is(seq, &wf_tuple_type) || wf_val_is(seq, &wf_list_type)) {
-        // A list is copied first: another thread may resize it, and the
-        // copy is what the length check and the reads must agree on.
-        if (wf_val_is(seq, &wf_list_type)) {
-            seq = wf_list_as_tuple(ts, seq);
-            if (seq == WF_NULL)
-                return -1;
-            base[0] = seq;  // rooted on the value stack
-        }
-        size_t len = wf_tuple_len(seq);
-        if (len < n) {
-            wf_err_format(ts, &wf_exc_ValueError,
-                          "not enough values to unpack (expected %u, got "
-                          "%zu)", (unsigned)n, len);
-            return -1;
-        }
-        if (len > n) {
-            wf_err_format(ts, &wf_exc_ValueError,
-                          "too many values to unpack (expected %u, got %zu)",
-                          (unsigned)n, len);
-            return -1;
-        }
-        const wf_value *items = wf_tuple_items(seq);
-        for (uint32_t i = 0; i < n; i++)
-            base[i] = items[n - 1 - i];
-        return 0;
-    }
-    size_t mark = wf_root_mark(ts);
-    wf_value it = wf_obj_getiter(ts, seq);
-    if (it == WF_NULL) {
-        if (wf_err_matches(ts, &wf_exc_TypeError) &&
-            wf_val_type(seq)->iter == NULL) {
-            wf_err_clear(ts);
-            wf_err_format(ts, &wf_exc_TypeError,
-                          "cannot unpack non-iterable %s object",
-                          wf_obj_type_name(seq));
-        }
-        return -1;
-    }
-    wf_value got = wf_list_new(ts, 0);
-    if (got == WF_NULL || wf_root_push(ts, it) < 0 ||
-        wf_root_push(ts, got) < 0)
-        goto fail;
-    for (uint32_t i = 0; i <= n; i++) {
-        wf_value v;
-        int r = wf_obj_iternext(ts, it, &v);
-        if (r < 0)
-            goto fail;
-        if (r == 0) {
-            if (i < n) {
-                wf_err_format(ts, &wf_exc_ValueError,
-                              "not enough values to unpack (expected %u, "
-                              "got %u)", (unsigned)n, (unsigned)i);
-                goto fail;
-            }
-            break;
-        }
-        if (i == n) {
-            wf_err_format(ts, &wf_exc_ValueError,
-                          "too many values to unpack (expected %u)",
-                          (unsigned)n);
-            goto fail;
-        }
-        if (wf_list_append(ts, got, v) < 0)
-            goto fail;
-    }
-    {
-        const wf_list *l = (const wf_list *)wf_val_as_obj(got);
-        for (uint32_t i = 0; i < n; i++)
-            base[i] = l->items[n - 1 - i];
-    }
-    wf_root_release(ts, mark);
-    return 0;
-fail:
-    wf_root_release(ts, mark);
-    return -1;
-}
-
-static wf_value
-import_from(wf_thread *ts, wf_value module, wf_value name)
-{
-    wf_value v = wf_obj_lookup_attr(ts, module, name);
-    if (v != WF_NULL || wf_err_occurred(ts))
-        return v;
-    if (wf_val_is(module, &wf_module_type))
-        return wf_err_format(ts, &wf_exc_ImportError,
-                             "cannot import name '%U' from '%U' (unknown "
-                             "location)",
-                             name, ((wf_module *)wf_val_as_obj(module))->name);
-    return wf_err_format(ts, &wf_exc_ImportError, "cannot import name '%U'",
-                         name);
-}
-
-// The exception being handled, innermost first (CPython's
-// _PyErr_GetTopmostException), or WF_NULL.
-static wf_value
-topmost_handled(wf_thread *ts)
-{
-    for (wf_exc_info *ei = ts->exc_info; ei != NULL; ei = ei->previous)
-        if (ei->exc != WF_NULL && ei->exc != WF_NONE)
-            return ei->exc;
-    return WF_NULL;
-}
-
-static bool
-is_exc_class(wf_value v)
-{
-    return wf_val_isinstance(v, &wf_type_type) &&
-           wf_type_is_subtype((wf_type *)wf_val_as_obj(v),
-                              &wf_exc_BaseException);
-}
-
-// Turn [v] (class or instance) into an exception instance, or WF_NULL with
-// TypeError; [what] names the operand for the message.
-static wf_value
-make_exception(wf_thread *ts, wf_value v, bool cause)
-{
-    if (is_exc_class(v)) {
-        wf_value inst = wf_obj_call(ts, v, NULL, 0, WF_NULL);
-        if (inst == WF_NULL)
-            return WF_NULL;
-        if (!wf_val_isinstance(inst, &wf_exc_BaseException))
-            return wf_err_format(ts, &wf_exc_TypeError,
-                                 "calling %R should have returned an "
-                                 "instance of BaseException, not %s",
-                                 v, wf_obj_type_name(inst));
-        return inst;
-    }
-    if (wf_val_isinstance(v, &wf_exc_BaseException))
-        return v;
-    return wf_err_format(ts, &wf_exc_TypeError,
-                         cause ? "exception causes must derive from "
-                                 "BaseException"
-                               : "exceptions must derive from BaseException");
-}
-
-// RAISE_VARARGS 1/2. Always returns WF_NULL with an exception set.
-static wf_value
-do_raise(wf_thread *ts, wf_value exc, wf_value cause)
-{
-    wf_value e = make_exception(ts, exc, false);
-    if (e == WF_NULL)
-        return WF_NULL;
-    if (cause != WF_NULL) {
-        wf_value c = WF_NONE;
-        if (cause != WF_NONE) {
-            if (wf_root_push(ts, e) < 0)
-                return WF_NULL;
-            c = make_exception(ts, cause, true);
-            wf_root_release(ts, wf_root_mark(ts) - 1);
-            if (c == WF_NULL)
-                return WF_NULL;
-        }
-        wf_exc *x = (wf_exc *)wf_val_as_obj(e);
-        x->cause = c;
-        x->suppress_context = true;
-    }
-    return wf_err_set_value(ts, e);
-}
-
-// CHECK_EXC_MATCH: 1 / 0, or -1 with TypeError for a bad except clause.
-static int
-check_exc_match(wf_thread *ts, wf_value exc, wf_value type)
-{
-    bool ok = is_exc_class(type);
-    if (!ok && wf_val_is(type, &wf_tuple_type)) {
-        ok = true;
-        for (size_t i = 0; i < wf_tuple_len(type); i++)
-            if (!is_exc_class(wf_tuple_items(type)[i]))
-                ok = false;
-    }
-    if (!ok) {
-        wf_err_format(ts, &wf_exc_TypeError,
-                      "catching classes that do not inherit from "
-                      "BaseException is not allowed");
-        return -1;
-    }
-    return wf_obj_isinstance(ts, exc, type);
-}
-
-// WITH_EXCEPT_START: (exit self lasti prev exc -- ... exc res), [sp] is the
-// stack top; res = exit(type(exc), exc, tb).
-static wf_value
-with_except_start(wf_thread *ts, wf_value *sp)
-{
-    wf_value exit_fn = sp[-5], exit_self = sp[-4], exc = sp[-1];
-    wf_value args[4];
-    args[0] = exit_self;
-    args[1] = wf_val_from_obj(wf_val_type(exc));
-    args[2] = exc;
-    args[3] = WF_NONE;
-    if (wf_val_isinstance(exc, &wf_exc_BaseException))
-        args[3] = ((wf_exc *)wf_val_as_obj(exc))->traceback;
-    if (args[3] == WF_NULL)
-        args[3] = WF_NONE;
-    if (exit_self == WF_NULL)
-        return wf_obj_call(ts, exit_fn, args + 1, 3, WF_NULL);
-    return wf_obj_call(ts, exit_fn, args, 4, WF_NULL);
-}
-
-// CALL_FUNCTION_EX: make base[2] a tuple with self (base[1]) prepended and
-// check base[3] (kwargs) is a dict. Returns 0 or -1.
-static int
-prepare_call_ex(wf_thread *ts, wf_value *base, bool has_kw)
-{
-    wf_value args = base[2];
-    if (!wf_val_is(args, &wf_tuple_type)) {
-        if (wf_val_isinstance(args, &wf_list_type)) {
-            args = wf_list_as_tuple(ts, args);
-        } else {
-            wf_value l = wf_list_new(ts, 0);
-            if (l == WF_NULL)
-                return -1;
-            base[2] = l;  // rooted on the stack while it fills
-            if (wf_list_extend(ts, l, args) < 0) {
-                if (wf_err_matches(ts, &wf_exc_TypeError) &&
-                    wf_val_type(args)->iter == NULL) {
-                    wf_err_clear(ts);
-                    wf_err_format(ts, &wf_exc_TypeError,
-                                  "Value after * must be an iterable, not "
-                                  "%s", wf_obj_type_name(args));
-                }
-                return -1;
-            }
-            args = wf_list_as_tuple(ts, l);
-        }
-        if (args == WF_NULL)
-            return -1;
-        base[2] = args;
-    }
-    if (base[1] != WF_NULL) {
-        size_t n = wf_tuple_len(args);
-        wf_value t = wf_tuple_new(ts, n + 1);
-        if (t == WF_NULL)
-            return -1;
-        wf_tuple_items(t)[0] = base[1];
-        memcpy(wf_tuple_items(t) + 1, wf_tuple_items(args),
-               n * sizeof(wf_value));
-        base[2] = t;
-        base[1] = WF_NULL;
-    }
-    if (has_kw && !wf_val_isinstance(base[3], &wf_dict_type)) {
-        wf_err_format(ts, &wf_exc_TypeError,
-                      "argument after ** must be a mapping, not %s",
-                      wf_obj_type_name(base[3]));
-        return -1;
-    }
-    return 0;
 }
 
 // ===== Calls =====
@@ -677,6 +302,29 @@ fire_c_result(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     int r = wf_fire_c_result(ts, f, pc, callable, arg0, res != WF_NULL);
     wf_root_release(ts, mark);
     return r;
+}
+
+// ===== Frame exit =====
+
+// The frame-exit tail of exit_frame and exception_unwind: make [done]'s
+// caller the thread's current frame and release [done] (a generator's
+// frame stays in its generator, completed). Returns how the loop goes on:
+// 0 (continue in the caller's frame), WF_FRAME_ENTRY (return to C; always
+// for a generator's frame) or WF_FRAME_CALLBACK. Always inlined: it is on
+// the return path of every frame.
+static inline __attribute__((always_inline)) uint8_t
+leave_frame(wf_thread *ts, wf_frame *done)
+{
+    ts->frame = done->previous;
+    if (done->owner == WF_FRAME_OWNED_BY_GENERATOR) {
+        wf_frame_detach_object(ts, done);
+        done->state = WF_FRAME_COMPLETED;
+        done->previous = NULL;
+        return WF_FRAME_ENTRY;
+    }
+    uint8_t entry = done->is_entry;
+    wf_frame_pop(ts, done);
+    return entry;
 }
 
 // ===== The loop =====
@@ -922,17 +570,8 @@ op_unknown: __attribute__((unused));
     // A frame returns [retval]: back to the caller's frame in this loop,
     // or out to C for an entry frame.
 exit_frame: {
-    wf_frame *done = f;
-    done->instr = next_pc;  // f_lineno of a frame object is the return's
-    ts->frame = done->previous;
-    if (done->owner == WF_FRAME_OWNED_BY_GENERATOR) {
-        wf_frame_detach_object(ts, done);
-        done->state = WF_FRAME_COMPLETED;
-        done->previous = NULL;
-        return retval;
-    }
-    uint8_t entry = done->is_entry;
-    wf_frame_pop(ts, done);
+    f->instr = next_pc;  // f_lineno of a frame object is the return's
+    uint8_t entry = leave_frame(ts, f);
     if (entry) {
 #if WEFT_MONITORING
         if (entry == WF_FRAME_CALLBACK)
@@ -1024,16 +663,7 @@ exception_unwind: {
     }
     SAVE_FRAME();
     (void)wf_fire_py_unwind(ts, f, THIS_PC);
-    wf_frame *done = f;
-    ts->frame = done->previous;
-    if (done->owner == WF_FRAME_OWNED_BY_GENERATOR) {
-        wf_frame_detach_object(ts, done);
-        done->state = WF_FRAME_COMPLETED;
-        done->previous = NULL;
-        return WF_NULL;
-    }
-    uint8_t entry = done->is_entry;
-    wf_frame_pop(ts, done);
+    uint8_t entry = leave_frame(ts, f);
     if (entry) {
 #if WEFT_MONITORING
         if (entry == WF_FRAME_CALLBACK) {

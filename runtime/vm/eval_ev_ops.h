@@ -113,94 +113,70 @@ TARGET(POP_JUMP_IF_NOT_NONE) {
     DISPATCH();
 }
 
-// (callable self_or_null a1..an -- r). A Python function gets a frame on
-// the data stack and runs in this same C invocation (no C recursion).
+// CALL and CALL_KW: (callable self_or_null a1..an [kwnames] -- r), where
+// [k] is 1 if a tuple of keyword names is on top (CALL_KW: oparg counts
+// the keyword values too, kwnames names the last ones), else 0. A Python
+// function gets a frame on the data stack and runs in this same C
+// invocation (no C recursion). A macro, not a helper: it dispatches, and
+// [k] must stay a constant in each copy.
+#define CALL_BODY(k, kwnames)                                              \
+    do {                                                                   \
+        wf_value *args = sp - (k) - oparg;                                 \
+        wf_value callable = PEEK(oparg + 2 + (k));                         \
+        size_t total = (k) ? oparg - wf_tuple_len(kwnames) : oparg;        \
+        if (PEEK(oparg + 1 + (k)) != WF_NULL) {                            \
+            args--;                                                        \
+            total++;                                                       \
+        } else if (wf_val_is(callable, &wf_method_type)) {                 \
+            const wf_method *m = (const wf_method *)wf_val_as_obj(callable); \
+            callable = m->func;                                            \
+            POKE(oparg + 2 + (k), callable);                               \
+            POKE(oparg + 1 + (k), m->self);                                \
+            args--;                                                        \
+            total++;                                                       \
+        }                                                                  \
+        if (WF_INSTR)                                                      \
+            FIRE(wf_fire_call(ts, f, THIS_PC, callable,                    \
+                              total ? args[0] : WF_NULL));                 \
+        if (wf_val_is(callable, &wf_func_type)) {                          \
+            wf_frame *nf = push_call_frame(ts, callable, args, total,      \
+                                           (kwnames));                     \
+            ERROR_IF(nf == NULL);                                          \
+            f->instr = next_pc;                                            \
+            f->sp = sp - oparg - 2 - (k);                                  \
+            nf->previous = f;                                              \
+            nf->state = WF_FRAME_EXECUTING;                                \
+            ts->frame = nf;                                                \
+            f = nf;                                                        \
+            LOAD_FRAME();                                                  \
+            DISPATCH();                                                    \
+        }                                                                  \
+        wf_value res = PROTECT(call_object(ts, callable, args, total,      \
+                                           (kwnames)));                    \
+        if (WF_INSTR)                                                      \
+            FIRE(fire_c_result(ts, f, THIS_PC, callable,                   \
+                               total ? args[0] : WF_NULL, res));           \
+        ERROR_IF(res == WF_NULL);                                          \
+        sp -= oparg + 2 + (k);                                             \
+        PUSH(res);                                                         \
+        DISPATCH();                                                        \
+    } while (0)
+
 TARGET(CALL) {
-    wf_value *args = sp - oparg;
-    wf_value callable = PEEK(oparg + 2);
-    size_t total = oparg;
-    if (PEEK(oparg + 1) != WF_NULL) {
-        args--;
-        total++;
-    } else if (wf_val_is(callable, &wf_method_type)) {
-        const wf_method *m = (const wf_method *)wf_val_as_obj(callable);
-        callable = m->func;
-        POKE(oparg + 2, callable);
-        POKE(oparg + 1, m->self);
-        args--;
-        total++;
-    }
-    if (WF_INSTR)
-        FIRE(wf_fire_call(ts, f, THIS_PC, callable,
-                          total ? args[0] : WF_NULL));
-    if (wf_val_is(callable, &wf_func_type)) {
-        wf_frame *nf = push_call_frame(ts, callable, args, total, WF_NULL);
-        ERROR_IF(nf == NULL);
-        f->instr = next_pc;
-        f->sp = sp - oparg - 2;
-        nf->previous = f;
-        nf->state = WF_FRAME_EXECUTING;
-        ts->frame = nf;
-        f = nf;
-        LOAD_FRAME();
-        DISPATCH();
-    }
-    wf_value res = PROTECT(call_object(ts, callable, args, total, WF_NULL));
-    if (WF_INSTR)
-        FIRE(fire_c_result(ts, f, THIS_PC, callable,
-                           total ? args[0] : WF_NULL, res));
-    ERROR_IF(res == WF_NULL);
-    sp -= oparg + 2;
-    PUSH(res);
-    DISPATCH();
+    CALL_BODY(0, WF_NULL);
 }
 
-// (callable self_or_null a1..an kwnames -- r): oparg counts keyword values.
 TARGET(CALL_KW) {
     wf_value kwnames = PEEK(1);
-    wf_value *args = sp - 1 - oparg;
-    wf_value callable = PEEK(oparg + 3);
-    size_t total = oparg - wf_tuple_len(kwnames);
-    if (PEEK(oparg + 2) != WF_NULL) {
-        args--;
-        total++;
-    } else if (wf_val_is(callable, &wf_method_type)) {
-        const wf_method *m = (const wf_method *)wf_val_as_obj(callable);
-        callable = m->func;
-        POKE(oparg + 3, callable);
-        POKE(oparg + 2, m->self);
-        args--;
-        total++;
-    }
-    if (WF_INSTR)
-        FIRE(wf_fire_call(ts, f, THIS_PC, callable,
-                          total ? args[0] : WF_NULL));
-    if (wf_val_is(callable, &wf_func_type)) {
-        wf_frame *nf = push_call_frame(ts, callable, args, total, kwnames);
-        ERROR_IF(nf == NULL);
-        f->instr = next_pc;
-        f->sp = sp - oparg - 3;
-        nf->previous = f;
-        nf->state = WF_FRAME_EXECUTING;
-        ts->frame = nf;
-        f = nf;
-        LOAD_FRAME();
-        DISPATCH();
-    }
-    wf_value res = PROTECT(call_object(ts, callable, args, total, kwnames));
-    if (WF_INSTR)
-        FIRE(fire_c_result(ts, f, THIS_PC, callable,
-                           total ? args[0] : WF_NULL, res));
-    ERROR_IF(res == WF_NULL);
-    sp -= oparg + 3;
-    PUSH(res);
-    DISPATCH();
+    CALL_BODY(1, kwnames);
 }
+
+#undef CALL_BODY
 
 // (callable self_or_null args [kwargs] -- r)
 TARGET(CALL_FUNCTION_EX) {
     uint32_t nkw = oparg & 1;
-    int r = PROTECT(prepare_call_ex(ts, sp - 3 - nkw, nkw != 0));
+    int r = PROTECT(wf_func_prepare_call_ex(ts, sp - 3 - nkw, nkw != 0));
     ERROR_IF(r < 0);
     wf_value callable = PEEK(3 + nkw);
     wf_value argt = PEEK(1 + nkw);

@@ -311,68 +311,54 @@ TARGET(BUILD_SLICE) {
 
 // ----- operators -----
 
+// Small ints: + and - inline, the rest through int's inline helpers
+// (object.h), each case with its own dispatch.
 TARGET(BINARY_OP) {
     wf_value a = PEEK(2), b = PEEK(1);
     if (WF_LIKELY(wf_val_is_int(a & b))) {
         int64_t r;
+        wf_value v;
         switch (oparg) {
         case WF_BINOP_ADD:
         case WF_BINOP_INPLACE_ADD:
-            if (!__builtin_add_overflow((int64_t)a, (int64_t)b - 1, &r)) {
-                sp--;
-                POKE(1, (wf_value)r);
-                DISPATCH();
-            }
-            break;
+            if (__builtin_add_overflow((int64_t)a, (int64_t)b - 1, &r))
+                break;
+            sp--;
+            POKE(1, (wf_value)r);
+            DISPATCH();
         case WF_BINOP_SUBTRACT:
         case WF_BINOP_INPLACE_SUBTRACT:
-            if (!__builtin_sub_overflow((int64_t)a, (int64_t)b - 1, &r)) {
-                sp--;
-                POKE(1, (wf_value)r);
-                DISPATCH();
-            }
-            break;
+            if (__builtin_sub_overflow((int64_t)a, (int64_t)b - 1, &r))
+                break;
+            sp--;
+            POKE(1, (wf_value)r);
+            DISPATCH();
         case WF_BINOP_MULTIPLY:
         case WF_BINOP_INPLACE_MULTIPLY:
-            if (!__builtin_mul_overflow(wf_val_as_int(a), (int64_t)b - 1,
-                                        &r)) {
-                sp--;
-                POKE(1, (wf_value)r | 1);
-                DISPATCH();
-            }
-            break;
+            if (!wf_int_mul_small(a, b, &v))
+                break;
+            sp--;
+            POKE(1, v);
+            DISPATCH();
         case WF_BINOP_FLOOR_DIVIDE:
         case WF_BINOP_INPLACE_FLOOR_DIVIDE:
+            if (!wf_int_divmod_small(a, b, true, &v))
+                break;
+            sp--;
+            POKE(1, v);
+            DISPATCH();
         case WF_BINOP_REMAINDER:
-        case WF_BINOP_INPLACE_REMAINDER: {
-            int64_t x = wf_val_as_int(a), y = wf_val_as_int(b);
-            if (y == 0 || (y == -1 && x == WF_INT_MIN))
-                break;  // ZeroDivisionError / OverflowError: slow path
-            int64_t q = x / y, m = x % y;
-            if (m != 0 && ((m < 0) != (y < 0))) {  // floor, as Python
-                q--;
-                m += y;
-            }
+        case WF_BINOP_INPLACE_REMAINDER:
+            if (!wf_int_divmod_small(a, b, false, &v))
+                break;
             sp--;
-            bool div = oparg == WF_BINOP_FLOOR_DIVIDE ||
-                       oparg == WF_BINOP_INPLACE_FLOOR_DIVIDE;
-            POKE(1, wf_val_from_int(div ? q : m));
+            POKE(1, v);
             DISPATCH();
-        }
-        case WF_BINOP_AND:
-        case WF_BINOP_INPLACE_AND:
+        case WF_BINOP_AND: case WF_BINOP_INPLACE_AND:
+        case WF_BINOP_OR: case WF_BINOP_INPLACE_OR:
+        case WF_BINOP_XOR: case WF_BINOP_INPLACE_XOR:
             sp--;
-            POKE(1, a & b);
-            DISPATCH();
-        case WF_BINOP_OR:
-        case WF_BINOP_INPLACE_OR:
-            sp--;
-            POKE(1, a | b);
-            DISPATCH();
-        case WF_BINOP_XOR:
-        case WF_BINOP_INPLACE_XOR:
-            sp--;
-            POKE(1, (a ^ b) | 1);
+            POKE(1, wf_int_bitop_small(oparg, a, b));
             DISPATCH();
         default:
             break;
@@ -493,7 +479,7 @@ TARGET(BUILD_LIST) {
 }
 
 TARGET(BUILD_MAP) {
-    wf_value d = PROTECT(build_map(ts, sp - 2 * oparg, oparg));
+    wf_value d = PROTECT(wf_dict_from_pairs(ts, sp - 2 * oparg, oparg));
     ERROR_IF(d == WF_NULL);
     sp -= 2 * oparg;
     PUSH(d);
@@ -541,14 +527,14 @@ TARGET(MAP_ADD) {
 }
 
 TARGET(DICT_UPDATE) {
-    int r = PROTECT(dict_update(ts, PEEK(oparg + 1), PEEK(1)));
+    int r = PROTECT(wf_dict_merge(ts, PEEK(oparg + 1), PEEK(1)));
     ERROR_IF(r < 0);
     sp--;
     DISPATCH();
 }
 
 TARGET(BUILD_STRING) {
-    wf_value s = PROTECT(build_string(ts, sp - oparg, oparg));
+    wf_value s = PROTECT(wf_str_concat_array(ts, sp - oparg, oparg));
     ERROR_IF(s == WF_NULL);
     sp -= oparg;
     PUSH(s);
@@ -589,7 +575,7 @@ TARGET(UNPACK_SEQUENCE) {
             PUSH(items[i - 1]);
         DISPATCH();
     }
-    int r = PROTECT(unpack_sequence(ts, sp - 1, oparg));
+    int r = PROTECT(wf_iter_unpack(ts, sp - 1, oparg));
     ERROR_IF(r < 0);
     sp += (int)oparg - 1;
     DISPATCH();
@@ -661,7 +647,7 @@ TARGET(IMPORT_NAME) {
 }
 
 TARGET(IMPORT_FROM) {
-    wf_value v = PROTECT(import_from(ts, PEEK(1), names[oparg]));
+    wf_value v = PROTECT(wf_module_import_from(ts, PEEK(1), names[oparg]));
     ERROR_IF(v == WF_NULL);
     PUSH(v);
     DISPATCH();
@@ -673,7 +659,7 @@ TARGET(RAISE_VARARGS) {
     if (oparg == 0) {
         // Bare raise: re-raise the handled exception with its traceback
         // as is (CPython: goto exception_unwind, no new entry).
-        wf_value exc = topmost_handled(ts);
+        wf_value exc = wf_err_handled(ts);
         if (exc == WF_NULL) {
             wf_err_format(ts, &wf_exc_RuntimeError,
                           "No active exception to reraise");
@@ -688,7 +674,7 @@ TARGET(RAISE_VARARGS) {
     }
     wf_value cause = oparg == 2 ? PEEK(1) : WF_NULL;
     wf_value exc = oparg == 2 ? PEEK(2) : PEEK(1);
-    (void)PROTECT(do_raise(ts, exc, cause));
+    (void)PROTECT(wf_err_raise(ts, exc, cause));
     goto error;
 }
 
@@ -707,14 +693,15 @@ TARGET(POP_EXCEPT) {
 }
 
 TARGET(CHECK_EXC_MATCH) {
-    int r = PROTECT(check_exc_match(ts, PEEK(2), PEEK(1)));
+    int r = PROTECT(wf_exc_check_match(ts, PEEK(2), PEEK(1)));
     ERROR_IF(r < 0);
     POKE(1, wf_val_bool(r));
     DISPATCH();
 }
 
+// (exit self lasti prev exc -- exit self lasti prev exc res)
 TARGET(WITH_EXCEPT_START) {
-    wf_value res = PROTECT(with_except_start(ts, sp));
+    wf_value res = PROTECT(wf_exc_call_exit(ts, PEEK(5), PEEK(4), PEEK(1)));
     ERROR_IF(res == WF_NULL);
     PUSH(res);
     DISPATCH();
