@@ -12,6 +12,7 @@
 #include "objects/error.h"
 #include "vm/frame.h"
 #include "gc.h"
+#include "mem.h"
 #include "monitor/monitor.h"
 #include "threads/stw.h"
 

@@ -12,6 +12,7 @@
 #include "objects/dict_cache.h"
 #include "objects/error.h"
 #include "gc.h"
+#include "mem.h"
 #include "monitor/instrument.h"
 
 // ===== Type slots =====
