@@ -180,8 +180,7 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
     if (interp->main_thread == ts)
         interp->main_thread = NULL;
     wf_atomic_store_relaxed_u32(&interp->nthreads, interp->nthreads - 1);
-    // Adopt the objects: the next collection sweeps this list too. Out of
-    // memory here leaks the list (safe: never freed early).
+    // Adopt the objects: the next collection sweeps this list too.
     if (ts->alloc_head != NULL) {
         if (interp->norphan_lists == interp->orphan_lists_cap) {
             size_t cap = interp->orphan_lists_cap ? 2 * interp->orphan_lists_cap
@@ -192,8 +191,17 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
                 interp->orphan_lists_cap = cap;
             }
         }
-        if (interp->norphan_lists < interp->orphan_lists_cap)
+        if (interp->norphan_lists < interp->orphan_lists_cap) {
             interp->orphan_lists[interp->norphan_lists++] = ts->alloc_head;
+        } else {
+            // No room: splice the list onto the one orphan list (a walk,
+            // no allocation) rather than leak it.
+            wf_obj *tail = ts->alloc_head;
+            while (tail->gc_next != NULL)
+                tail = tail->gc_next;
+            tail->gc_next = interp->orphan_head;
+            interp->orphan_head = ts->alloc_head;
+        }
         ts->alloc_head = NULL;
     }
     wf_frame_release_kept(ts);
