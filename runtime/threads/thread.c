@@ -224,7 +224,17 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
             memcpy(interp->orphan_retired + interp->norphan_retired,
                    ts->retired, ts->nretired * sizeof(void *));
             interp->norphan_retired = need;
+        } else if (interp->norphan_retired == 0) {
+            // Out of memory, nothing orphaned yet: trade arrays instead.
+            void **mine = ts->retired;
+            size_t mine_cap = ts->retired_cap;
+            ts->retired = interp->orphan_retired;
+            ts->retired_cap = interp->orphan_retired_cap;
+            interp->orphan_retired = mine;
+            interp->orphan_retired_cap = mine_cap;
+            interp->norphan_retired = ts->nretired;
         }
+        // Else out of memory: the arrays leak (never freed early).
         ts->nretired = 0;
     }
     // Fold the unreported allocation bytes into the interpreter's count.
