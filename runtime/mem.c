@@ -13,6 +13,7 @@
 #include "threads/thread.h"
 
 #ifdef WF_TESTING
+#  include <execinfo.h>
 #  include <malloc.h>
 #  include <pthread.h>
 #  include <stdio.h>
@@ -45,12 +46,14 @@ static uint32_t fault_armed;
 static int64_t fault_countdown;
 static uint32_t fault_persistent;
 static uint64_t fault_hits;
+static uint64_t fault_count;  // counted allocations since the last arm
 
 void
 wf_mem_fault_arm(uint64_t n, bool persistent)
 {
     wf_atomic_store_relaxed_u32(&fault_armed, 0);
     wf_atomic_store_relaxed_u64(&fault_hits, 0);
+    wf_atomic_store_relaxed_u64(&fault_count, 0);
     wf_atomic_store_relaxed_i64(&fault_countdown, (int64_t)n);
     wf_atomic_store_relaxed_u32(&fault_persistent, persistent);
     wf_atomic_store_release_u32(&fault_armed, n != 0);
@@ -62,15 +65,29 @@ wf_mem_fault_hits(void)
     return wf_atomic_load_relaxed_u64(&fault_hits);
 }
 
+uint64_t
+wf_mem_fault_count(void)
+{
+    return wf_atomic_load_relaxed_u64(&fault_count);
+}
+
 // Whether this counted allocation is to fail.
 static bool
 fault_now(void)
 {
+    wf_atomic_add_relaxed_u64(&fault_count, 1);
     if (!wf_atomic_load_acquire_u32(&fault_armed))
         return false;
     int64_t left = wf_atomic_sub_acq_rel_i64(&fault_countdown, 1);
     if (left == 0 || (left < 0 && wf_atomic_load_relaxed_u32(&fault_persistent))) {
-        wf_atomic_add_relaxed_u64(&fault_hits, 1);
+        // The first fault's stack, for finding the failing allocation.
+        if (wf_atomic_add_relaxed_u64(&fault_hits, 1) == 1 &&
+            getenv("WF_MEM_FAULT_BACKTRACE") != NULL) {
+            void *frames[32];
+            int n = backtrace(frames, 32);
+            fputs("wf_mem: injected fault here:\n", stderr);
+            backtrace_symbols_fd(frames, n, 2);
+        }
         return true;
     }
     return false;
@@ -273,11 +290,13 @@ wf_mem_test_free(void *p)
     __builtin_free(p);
 }
 
+#  define TRACK_FORGET(p) track_change((uintptr_t)(p), NULL)
 #  define RAW_MALLOC wf_mem_test_malloc
 #  define RAW_CALLOC wf_mem_test_calloc
 #  define RAW_REALLOC wf_mem_test_realloc
 #  define RAW_FREE wf_mem_test_free
 #else
+#  define TRACK_FORGET(p) ((void)(p))
 #  define RAW_MALLOC malloc
 #  define RAW_CALLOC calloc
 #  define RAW_REALLOC realloc
@@ -321,9 +340,17 @@ wf_mem_retire(wf_thread *ts, void *p)
     if (ts->nretired == ts->retired_cap) {
         size_t cap = ts->retired_cap ? 2 * ts->retired_cap : 64;
         void **r = RAW_REALLOC(ts->retired, cap * sizeof *r);
-        // Out of memory: leaking [p] is safe, freeing it early is not.
-        if (r == NULL)
+        if (r == NULL) {
+            // Out of memory. Alone, no other thread can be reading [p]:
+            // free it now. Else leaking it is safe, freeing it early is
+            // not (the tracker is told, so the OOM loop's leak check
+            // counts only unintended leaks).
+            if (wf_thread_count(ts->interp) <= 1)
+                RAW_FREE(p);
+            else
+                TRACK_FORGET(p);
             return;
+        }
         ts->retired = r;
         ts->retired_cap = cap;
     }

@@ -33,7 +33,8 @@ WF_MUST_CHECK void *wf_mem_realloc(wf_thread *ts, void *p, size_t size);
 void wf_mem_free(void *p);
 // Free [p] at the next pause: racing readers (a list's or dict's old
 // storage) may still hold it. Caller: [ts] is the current thread's state.
-// Out of memory for the list: [p] is leaked, never freed early.
+// Out of memory for the list: [p] is freed at once if [ts] is the only
+// thread, else leaked (never freed early).
 void wf_mem_retire(wf_thread *ts, void *p);
 // Free every array [ts] retired. Caller: the collector or the pause's
 // end, world stopped.
@@ -49,9 +50,13 @@ void wf_mem_free_retired(wf_thread *ts);
 // SQLite's faultsim: if [persistent], every counted allocation after it
 // fails as well; otherwise only that one (transient). [n] 0 disarms.
 // Resets the hit count. Any thread; the count is shared by all threads.
+// With WF_MEM_FAULT_BACKTRACE set in the environment, the first fault
+// prints its stack to fd 2 (backtrace_symbols_fd).
 void wf_mem_fault_arm(uint64_t n, bool persistent);
 // Counted allocations the injector has failed since the last arm.
 uint64_t wf_mem_fault_hits(void);
+// Counted allocations since the last arm (failed ones included).
+uint64_t wf_mem_fault_count(void);
 
 // Start recording every block a counted allocation returns, forgetting
 // those it frees; blocks allocated before the start are never recorded.
