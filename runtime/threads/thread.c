@@ -73,6 +73,7 @@ thread_alloc(wf_interp *interp, uint32_t state)
     ts->mon_tools = 0x3F;  // tools 0-5; legacy tools 6/7 join with a slot
     ts->c_traceobj = WF_NULL;
     ts->c_profileobj = WF_NULL;
+    wf_gc_thread_start(ts);
     ts->lslot_what = -1;
     ts->pyobj = WF_NULL;
     ts->interp = interp;
