@@ -12,6 +12,13 @@
 #include "objects/error.h"
 #include "threads/thread.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#  include <sanitizer/lsan_interface.h>
+#  define LSAN_IGNORE(p) __lsan_ignore_object(p)
+#else
+#  define LSAN_IGNORE(p) ((void)(p))
+#endif
+
 #ifdef WF_TESTING
 #  include <execinfo.h>
 #  include <malloc.h>
@@ -343,12 +350,14 @@ wf_mem_retire(wf_thread *ts, void *p)
         if (r == NULL) {
             // Out of memory. Alone, no other thread can be reading [p]:
             // free it now. Else leaking it is safe, freeing it early is
-            // not (the tracker is told, so the OOM loop's leak check
-            // counts only unintended leaks).
-            if (wf_thread_count(ts->interp) <= 1)
+            // not; the leak checkers (the tracker, LeakSanitizer) are
+            // told, so the OOM loop counts only unintended leaks.
+            if (wf_thread_count(ts->interp) <= 1) {
                 RAW_FREE(p);
-            else
+            } else {
                 TRACK_FORGET(p);
+                LSAN_IGNORE(p);
+            }
             return;
         }
         ts->retired = r;

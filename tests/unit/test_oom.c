@@ -481,7 +481,8 @@ run_case(const oom_case *c)
     size_t nl = strlen(c->name);
     if (only != NULL && (strncmp(only, c->name, nl) != 0 || only[nl] != ':'))
         return;
-    outcome base;
+    static outcome base;  // static: a failing run longjmps out
+    free(base.out);
     run_in_child(c, 0, NULL, 0, &base);
     uint64_t points = 0, memerrs = 0;
     uint64_t first = only != NULL ? strtoull(only + nl + 1, NULL, 10) : 1;
@@ -502,6 +503,7 @@ run_case(const oom_case *c)
            (unsigned long long)points, (unsigned long long)base.count,
            (unsigned long long)memerrs);
     free(base.out);
+    base.out = NULL;
 }
 
 // ===== Tests =====
