@@ -94,7 +94,10 @@ weft_runtime_new(weft_runtime **out)
     }
     weft_status st = start_up(rt->ts);
     if (st != WEFT_OK) {
-        if (wf_err_occurred(rt->ts))
+        // Out of memory is the status itself; printing it may need types
+        // that start-up did not get to make.
+        if (wf_err_occurred(rt->ts) &&
+            !wf_err_matches(rt->ts, &wf_exc_MemoryError))
             wf_err_print(rt->ts);
         wf_thread_free_current(rt->ts);
         free(rt);

@@ -30,6 +30,16 @@
 #  define WF_DEBUG_GC_EVERY_SAFEPOINT 0
 #endif
 
+// WEFT_GC_STRESS=N (environment variable, every build; Wren's
+// WREN_DEBUG_GC_STRESS): ask for a collection every N object allocations,
+// run at the allocating thread's next safe point, so a value held across
+// a safe point without a root is found quickly. Read once, at the first
+// allocation report (gc.c); unset or 0 is off. The check sits on the
+// collector's slow path (once per WF_GC_ALLOC_CHUNK bytes), so it costs
+// nothing on the allocation fast path; with it on, every allocation takes
+// the slow path. Unit tests call wf_gc_set_stress. `./weft.sh test`
+// runs the script tests once under WEFT_GC_STRESS (ctest label gcstress).
+
 // WF_DEBUG_TRACE_OPS: print every executed instruction to stderr. Debug only.
 #ifndef WF_DEBUG_TRACE_OPS
 #  define WF_DEBUG_TRACE_OPS 0

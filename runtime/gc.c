@@ -7,6 +7,7 @@
 #include "gc.h"
 
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +36,77 @@ typedef struct mark_state {
 // snapshot is fine for tests and the bench).
 static wf_gc_stats stats;
 
+// ===== GC stress (WEFT_GC_STRESS, config.h) =====
+
+// Ask for a collection every stress_every object allocations (0: off).
+// W: stress_init (once) or wf_gc_set_stress. R: relaxed, on the slow path.
+static wf_atomic_u32 stress_every;
+// Allocations since the last request; whether one is owed (the next
+// wf_gc_collect_if_needed collects regardless of the threshold).
+// W/R: relaxed atomics, any thread.
+static wf_atomic_u32 stress_count, stress_due;
+static pthread_once_t stress_once = PTHREAD_ONCE_INIT;
+
+static void
+stress_init(void)
+{
+    const char *e = getenv("WEFT_GC_STRESS");
+    if (e != NULL && e[0] != '\0')
+        wf_atomic_store_relaxed_u32(&stress_every,
+                                    (uint32_t)strtoul(e, NULL, 10));
+}
+
+void
+wf_gc_set_stress(uint32_t every)
+{
+    pthread_once(&stress_once, stress_init);
+    wf_atomic_store_relaxed_u32(&stress_every, every);
+}
+
+// [ts]'s unreported count, biased so that its next allocation takes the
+// slow path (report_alloc) again while stress is on.
+static size_t
+stress_bias(void)
+{
+    return wf_atomic_load_relaxed_u32(&stress_every) ? WF_GC_ALLOC_CHUNK - 1
+                                                     : 0;
+}
+
+void
+wf_gc_thread_start(wf_thread *ts)
+{
+    pthread_once(&stress_once, stress_init);
+    ts->alloc_unreported = stress_bias();
+}
+
+// Stress mode's report: count one allocation, ask for a collection at
+// this thread's next safe point every stress_every.
+static void
+stress_alloc(wf_thread *ts, uint32_t every)
+{
+    ts->alloc_unreported = WF_GC_ALLOC_CHUNK - 1;
+    if (wf_atomic_add_relaxed_u32(&stress_count, 1) >= every) {
+        wf_atomic_store_relaxed_u32(&stress_count, 0);
+        wf_atomic_store_relaxed_u32(&stress_due, 1);
+        wf_atomic_or_relaxed_u32(&ts->eval_breaker, WF_BRK_GC);
+    }
+}
+
+// ===== Allocation =====
+
 // Fold [ts]'s unreported bytes into the interpreter's count; ask for a
-// collection (at this thread's next safe point) past the threshold.
+// collection (at this thread's next safe point) past the threshold. Under
+// GC stress every allocation comes here (stress_bias): the fast path in
+// link_new is the same in every mode.
 static WF_NOINLINE void
 report_alloc(wf_thread *ts)
 {
+    pthread_once(&stress_once, stress_init);
+    uint32_t every = wf_atomic_load_relaxed_u32(&stress_every);
+    if (WF_UNLIKELY(every != 0)) {
+        stress_alloc(ts, every);
+        return;
+    }
     wf_interp *interp = ts->interp;
     size_t total = wf_atomic_add_relaxed_size(&interp->gc_allocated,
                                               ts->alloc_unreported);
@@ -223,8 +290,9 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
     if (wf_stw_begin(ts, WF_STW_GC) < 0)
         return -1;
     wf_interp *interp = ts->interp;
-    if (!force && wf_atomic_load_relaxed_size(&interp->gc_allocated) <=
-                      wf_atomic_load_relaxed_size(&interp->gc_threshold)) {
+    if (!force && !wf_atomic_exchange_acq_rel_u32(&stress_due, 0) &&
+        wf_atomic_load_relaxed_size(&interp->gc_allocated) <=
+            wf_atomic_load_relaxed_size(&interp->gc_threshold)) {
         wf_stw_end(ts);  // another thread collected first
         return 0;
     }
@@ -255,7 +323,7 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
     for (wf_thread *t = interp->threads; t != NULL; t = t->next) {
         sweep_list(&t->alloc_head, &live, &freed, t);
         t->alloc_bytes = 0;
-        t->alloc_unreported = 0;
+        t->alloc_unreported = stress_bias();
     }
     // Lists of exited threads: sweep each, then splice the survivors onto
     // the one orphan list.

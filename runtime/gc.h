@@ -25,6 +25,11 @@ WF_MUST_CHECK int wf_gc_collect(wf_thread *ts);
 // Same contract as wf_gc_collect.
 WF_MUST_CHECK int wf_gc_collect_if_needed(wf_thread *ts, bool force);
 
+// GC stress (config.h WEFT_GC_STRESS): from now on, ask for a collection
+// every [every] object allocations (at the allocating thread's next safe
+// point); 0 turns it off. Overrides the environment variable. Any thread.
+void wf_gc_set_stress(uint32_t every);
+
 // Allocation is reported to the interpreter's counter in steps of this
 // many bytes per thread (ARCHITECTURE "Threads and the pause").
 #define WF_GC_ALLOC_CHUNK ((size_t)256 << 10)
@@ -38,6 +43,11 @@ void wf_gc_visit(wf_value v, void *ctx);
 // code of each frame). Generator frames are reached through their
 // generator objects' traverse slot instead.
 void wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx);
+
+// Set up fresh thread state [ts]'s allocation count (under GC stress its
+// first allocation already reports). Caller: thread.c, [ts] not yet
+// linked. Reads WEFT_GC_STRESS the first time.
+void wf_gc_thread_start(wf_thread *ts);
 
 // Free [ts]'s recycle list (thread exit; the owner or the last thread).
 void wf_gc_thread_release(wf_thread *ts);

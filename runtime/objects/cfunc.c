@@ -10,6 +10,7 @@
 
 #include "objects/error.h"
 #include "gc.h"
+#include "mem.h"
 #include "threads/thread.h"
 
 static void

@@ -18,6 +18,7 @@
 #include "objects/dict_impl.h"
 #include "objects/error.h"
 #include "gc.h"
+#include "mem.h"
 #include "lock.h"
 #include "threads/thread.h"
 

@@ -13,6 +13,7 @@
 #include "atomic.h"
 #include "objects/error.h"
 #include "gc.h"
+#include "mem.h"
 #include "lock.h"
 #include "threads/thread.h"
 

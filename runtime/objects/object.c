@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "objects/error.h"
+#include "mem.h"
 #include "threads/thread.h"
 
 // ===== repr / str =====

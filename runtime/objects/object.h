@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "lock.h"
+#include "mem.h"
 #include "value.h"
 
 typedef struct wf_thread wf_thread;
@@ -363,16 +364,7 @@ WF_MUST_CHECK wf_obj *wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size);
 WF_MUST_CHECK wf_obj *wf_gc_alloc_recycled(wf_thread *ts, wf_type *tp,
                                            size_t size);
 
-// Non-object memory, through jemalloc. wf_mem_alloc/calloc/realloc return
-// NULL with MemoryError set on [ts] (may be NULL: then nothing is set).
-WF_MUST_CHECK void *wf_mem_alloc(wf_thread *ts, size_t size);
-WF_MUST_CHECK void *wf_mem_calloc(wf_thread *ts, size_t n, size_t size);
-WF_MUST_CHECK void *wf_mem_realloc(wf_thread *ts, void *p, size_t size);
-void wf_mem_free(void *p);
-// Free [p] at the next pause (it may still be read by racing threads).
-void wf_mem_retire(wf_thread *ts, void *p);
-// Free every array [ts] retired. Caller: the collector, world stopped.
-void wf_mem_free_retired(wf_thread *ts);
+// Non-object memory (wf_mem_*) is declared in mem.h, included above.
 
 // ===== Generic protocols (object.c) =====
 // All return WF_NULL / -1 with an exception set on error, CPython messages.

@@ -16,6 +16,7 @@
 #include "atomic.h"
 #include "objects/error.h"
 #include "gc.h"
+#include "mem.h"
 #include "threads/thread.h"
 
 // ===== Construction =====

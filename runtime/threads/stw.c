@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "atomic.h"
+#include "mem.h"
 #include "objects/error.h"
 
 // Serialises pause requests. Held from wf_stw_begin to wf_stw_end

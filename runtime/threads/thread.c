@@ -12,6 +12,7 @@
 #include "objects/error.h"
 #include "vm/frame.h"
 #include "gc.h"
+#include "mem.h"
 #include "monitor/monitor.h"
 #include "threads/stw.h"
 
@@ -73,6 +74,7 @@ thread_alloc(wf_interp *interp, uint32_t state)
     ts->mon_tools = 0x3F;  // tools 0-5; legacy tools 6/7 join with a slot
     ts->c_traceobj = WF_NULL;
     ts->c_profileobj = WF_NULL;
+    wf_gc_thread_start(ts);
     ts->lslot_what = -1;
     wf_atomic_store_relaxed_u64(&ts->pyobj, WF_NULL);
     ts->interp = interp;
@@ -183,8 +185,7 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
         interp->main_thread = NULL;
     wf_atomic_store_relaxed_u32(
         &interp->nthreads, wf_atomic_load_relaxed_u32(&interp->nthreads) - 1);
-    // Adopt the objects: the next collection sweeps this list too. Out of
-    // memory here leaks the list (safe: never freed early).
+    // Adopt the objects: the next collection sweeps this list too.
     if (ts->alloc_head != NULL) {
         if (interp->norphan_lists == interp->orphan_lists_cap) {
             size_t cap = interp->orphan_lists_cap ? 2 * interp->orphan_lists_cap
@@ -195,8 +196,17 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
                 interp->orphan_lists_cap = cap;
             }
         }
-        if (interp->norphan_lists < interp->orphan_lists_cap)
+        if (interp->norphan_lists < interp->orphan_lists_cap) {
             interp->orphan_lists[interp->norphan_lists++] = ts->alloc_head;
+        } else {
+            // No room: splice the list onto the one orphan list (a walk,
+            // no allocation) rather than leak it.
+            wf_obj *tail = ts->alloc_head;
+            while (tail->gc_next != NULL)
+                tail = tail->gc_next;
+            tail->gc_next = interp->orphan_head;
+            interp->orphan_head = ts->alloc_head;
+        }
         ts->alloc_head = NULL;
     }
     wf_frame_release_kept(ts);
@@ -219,7 +229,17 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
             memcpy(interp->orphan_retired + interp->norphan_retired,
                    ts->retired, ts->nretired * sizeof(void *));
             interp->norphan_retired = need;
+        } else if (interp->norphan_retired == 0) {
+            // Out of memory, nothing orphaned yet: trade arrays instead.
+            void **mine = ts->retired;
+            size_t mine_cap = ts->retired_cap;
+            ts->retired = interp->orphan_retired;
+            ts->retired_cap = interp->orphan_retired_cap;
+            interp->orphan_retired = mine;
+            interp->orphan_retired_cap = mine_cap;
+            interp->norphan_retired = ts->nretired;
         }
+        // Else out of memory: the arrays leak (never freed early).
         ts->nretired = 0;
     }
     // Fold the unreported allocation bytes into the interpreter's count.

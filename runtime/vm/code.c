@@ -12,6 +12,7 @@
 #include "objects/dict_cache.h"
 #include "objects/error.h"
 #include "gc.h"
+#include "mem.h"
 #include "monitor/instrument.h"
 
 // ===== Type slots =====
@@ -40,7 +41,7 @@ code_finalize(wf_obj *self)
     if (co->quiet_of != NULL) {
         // A quiet twin owns its instructions and cache only; no tool ever
         // knew it.
-        free(co->code);
+        wf_mem_free(co->code);
         wf_mem_free(co->gcache);
         co->code = NULL;
         co->gcache = NULL;
@@ -49,12 +50,13 @@ code_finalize(wf_obj *self)
     // First: the monitoring data points into the code (sweep, world
     // stopped; runtime/monitor/instrument.h).
     wf_instr_on_code_freed(co);
-    // Arrays come from the compiler (flowgraph.c / compile.c: malloc).
-    free(co->code);
-    free(co->lines);
-    free(co->line_starts);
-    free(co->exctable);
-    free(co->localspluskinds);
+    // Arrays come from the compiler (flowgraph.c / compile.c: malloc,
+    // which wf_mem_free accepts).
+    wf_mem_free(co->code);
+    wf_mem_free(co->lines);
+    wf_mem_free(co->line_starts);
+    wf_mem_free(co->exctable);
+    wf_mem_free(co->localspluskinds);
     wf_mem_free(co->gcache);
     co->gcache = NULL;
     co->code = NULL;
@@ -79,14 +81,14 @@ code_varnames(wf_thread *ts, const wf_code *co)
 {
     wf_value *items = wf_tuple_items(co->localsplusnames);
     size_t n = 0;
-    wf_value *buf = malloc((co->nlocalsplus + 1) * sizeof *buf);
+    wf_value *buf = wf_mem_alloc(ts, (co->nlocalsplus + 1) * sizeof *buf);
     if (buf == NULL)
-        return wf_err_no_memory(ts);
+        return WF_NULL;
     for (uint32_t i = 0; i < co->nlocalsplus; i++)
         if (co->localspluskinds[i] & (WF_LOCAL_ARG | WF_LOCAL_FAST))
             buf[n++] = items[i];
     wf_value t = wf_tuple_from_array(ts, buf, n);
-    free(buf);
+    wf_mem_free(buf);
     return t;
 }
 
@@ -156,10 +158,9 @@ wf_code_quiet(wf_thread *ts, wf_code *co)
     wf_atomic_store_relaxed_ptr(&q->quiet, NULL);
     q->quiet_of = co;
     q->gcache = NULL;
-    q->code = malloc((size_t)co->ncode * sizeof(wf_codeunit) + 1);
+    q->code = wf_mem_alloc(ts, (size_t)co->ncode * sizeof(wf_codeunit) + 1);
     if (q->code == NULL) {
         q->ncode = 0;
-        wf_err_no_memory(ts);
         return NULL;
     }
     // The opargs never change; the opcodes come from the uninstrumented

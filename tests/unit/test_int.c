@@ -8,76 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "objects/error.h"
-#include "gc.h"
-#include "objects/object.h"
-#include "threads/thread.h"
-
-static wf_thread *ts;
-
-static int
-group_setup(void **state)
-{
-    (void)state;
-    if (wf_interp_init() < 0)
-        return -1;
-    ts = wf_thread_new_current(&wf_the_interp);
-    if (ts == NULL || wf_types_init(ts) < 0 || wf_builtins_init(ts) == WF_NULL)
-        return -1;
-    return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-    (void)state;
-    wf_thread_free_current(ts);
-    return 0;
-}
-
-static inline wf_value
-S(const char *s)
-{
-    return wf_str_from_cstr(ts, s);
-}
-
-static inline wf_value
-I(int64_t i)
-{
-    return wf_val_from_int(i);
-}
-
-// repr([v]) must equal [want]; a NULL [v] must not happen.
-static inline void
-check_repr(wf_value v, const char *want)
-{
-    assert_true(v != WF_NULL);
-    wf_value r = wf_obj_repr(ts, v);
-    assert_true(r != WF_NULL);
-    assert_string_equal(wf_str_cstr(r), want);
-}
-
-// [v] is WF_NULL with an exception whose "Type: message" is [want].
-static inline void
-check_error(wf_value v, wf_type *type, const char *msg)
-{
-    assert_true(v == WF_NULL);
-    assert_true(wf_err_matches(ts, type));
-    wf_value exc = wf_err_fetch(ts);
-    wf_value s = wf_obj_str(ts, exc);
-    assert_true(s != WF_NULL);
-    assert_string_equal(wf_str_cstr(s), msg);
-}
-
-// Call builtin [name] with [n] positional arguments.
-static inline wf_value
-call_builtin(const char *name, size_t n, const wf_value *args)
-{
-    wf_value f = wf_dict_get_str(wf_the_interp.builtins_dict,
-                                 wf_str_intern(ts, name));
-    assert_true(f != WF_NULL);
-    return wf_obj_call(ts, f, args, n, WF_NULL);
-}
+#include "fixture.h"
 
 static wf_value
 op(wf_value a, wf_value b, wf_binop o)
