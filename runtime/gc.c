@@ -142,8 +142,8 @@ wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size)
     return link_new(ts, o, tp, size);
 }
 
-static wf_obj *
-alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
+wf_obj *
+wf_gc_alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
 {
     wf_obj *o = malloc(size);
     if (o == NULL) {
@@ -155,37 +155,9 @@ alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
     return link_new(ts, o, tp, size);
 }
 
-// Recycling (WF_TPF_RECYCLE) keeps at most RECYCLE_MAX dead objects per
-// thread: about 9 MiB of frame objects, a little more than one minimum
-// collection cycle (GC_MIN_THRESHOLD) of a traced run frees, so a steady
-// traced run reuses every frame object (ARCHITECTURE "Collector").
-// Off under AddressSanitizer, which must see every free.
-#define RECYCLE_MAX 61440u
-#define RECYCLE_ON (WF_GC_REUSE != 0)
-
-wf_obj *
-wf_gc_alloc_recycled(wf_thread *ts, wf_type *tp, size_t size)
-{
-    wf_obj *o = ts->recycle_head;
-    if (o == NULL || o->type != tp)
-        return alloc_uninit(ts, tp, size);
-    ts->recycle_head = o->gc_next;
-    ts->nrecycle--;
-    o->gc_bits = 0;
-    o->aux = 0;
-    return link_new(ts, o, tp, size);
-}
-
-void
-wf_gc_thread_release(wf_thread *ts)
-{
-    for (wf_obj *o = ts->recycle_head, *next; o != NULL; o = next) {
-        next = o->gc_next;
-        free(o);
-    }
-    ts->recycle_head = NULL;
-    ts->nrecycle = 0;
-}
+// A type's reclaim slot keeps dead objects for reuse (object.h); off
+// under AddressSanitizer, which must see every free.
+#define RECLAIM_ON (WF_GC_REUSE != 0)
 
 static void
 grow_or_die(void ***arr, size_t *cap)
@@ -244,11 +216,9 @@ mark_thread(wf_thread *t, mark_state *ms)
     wf_gc_visit(wf_atomic_load_relaxed_u64(&t->pyobj), ms);
 }
 
-// Free the unmarked objects of the list starting at *[head]; clear the
-// survivors' marks. Adds to *[live] and *[freed].
-// Sweep list [head]: unmark survivors, free the dead; dead
-// WF_TPF_RECYCLE objects go to [owner]'s recycle list (NULL: orphans,
-// freed) while it has room.
+// Sweep list [head]: unmark survivors, free the dead, except those whose
+// type reclaims them for [owner] (object.h; NULL for orphan lists: none).
+// Adds to *[live] and *[freed].
 static void
 sweep_list(wf_obj **head, size_t *live, size_t *freed, wf_thread *owner)
 {
@@ -260,19 +230,15 @@ sweep_list(wf_obj **head, size_t *live, size_t *freed, wf_thread *owner)
             o->gc_bits &= ~WF_GC_MARK;
             *live += malloc_usable_size(o);
             link = &o->gc_next;
+        } else if (RECLAIM_ON && owner != NULL && o->type->reclaim != NULL &&
+                   o->type->reclaim(o, owner)) {
+            link = &o->gc_next;  // kept where it is, flagged WF_GC_KEPT
+            (*freed)++;
         } else {
             *link = o->gc_next;
             if (o->type->finalize != NULL)
                 o->type->finalize(o);
-            if (RECYCLE_ON && owner != NULL &&
-                (o->type->flags & WF_TPF_RECYCLE) &&
-                owner->nrecycle < RECYCLE_MAX) {
-                o->gc_next = owner->recycle_head;
-                owner->recycle_head = o;
-                owner->nrecycle++;
-            } else {
-                free(o);
-            }
+            free(o);
             (*freed)++;
         }
     }

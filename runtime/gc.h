@@ -49,10 +49,8 @@ void wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx);
 // linked. Reads WEFT_GC_STRESS the first time.
 void wf_gc_thread_start(wf_thread *ts);
 
-// Free [ts]'s recycle list (thread exit; the owner or the last thread).
-void wf_gc_thread_release(wf_thread *ts);
 
-// Whether dead objects may be reused at all (recycle lists, WF_GC_KEPT):
+// Whether dead objects may be reused at all (reclaim slots, WF_GC_KEPT):
 // not under AddressSanitizer, which must see every free.
 #if defined(__SANITIZE_ADDRESS__)
 #  define WF_GC_REUSE 0

@@ -116,9 +116,6 @@ typedef enum wf_unaryop {
 #define WF_TPF_METHOD_LIKE 0x4u   // found on a type, binds to the instance
                                   // (Python functions, builtin methods)
 #define WF_TPF_EXCEPTION 0x8u     // BaseException or a subclass
-// Fixed-size objects made with wf_gc_alloc_recycled: a dead one is kept
-// on the sweeping thread's recycle list instead of being freed (gc.c).
-#define WF_TPF_RECYCLE 0x10u
 
 // A type object. Static for built-in types (immortal, registered with the
 // collector as roots), heap-allocated for classes. Every slot may be NULL:
@@ -142,6 +139,13 @@ struct wf_type {
     // Memory management.
     void (*traverse)(wf_obj *self, wf_visit_fn visit, void *ctx);
     void (*finalize)(wf_obj *self);  // free non-object memory; runs in sweep
+    // Instead of finalize and free: keep dead [self], found on [owner]'s
+    // allocation list, for [owner]'s reuse. Returns true if kept: it stays
+    // on that list, flagged WF_GC_KEPT, and nothing of it is read until
+    // its type reuses it (frame objects: vm/frame.c, the one pool of dead
+    // frame objects). Runs in sweep, world stopped; never under
+    // AddressSanitizer (WF_GC_REUSE). NULL: never kept.
+    bool (*reclaim)(wf_obj *self, wf_thread *owner);
 
     // Protocols. wf_value results: WF_NULL means an exception is set.
     wf_value (*repr)(wf_thread *ts, wf_value self);
@@ -355,14 +359,12 @@ typedef struct wf_traceback {
 // so the caller need not root values around it.
 // Returns NULL with MemoryError set.
 WF_MUST_CHECK wf_obj *wf_gc_alloc(wf_thread *ts, wf_type *tp, size_t size);
-// As wf_gc_alloc for a fixed-size type with WF_TPF_RECYCLE, but only the
-// header is initialised: the caller writes every other field before the
-// object can be reached (no safe point in between). Reuses a dead object
-// of [tp] from [ts]'s recycle list when there is one, else mallocs. For
-// objects made on hot paths (frame objects of traced frames), where
-// zeroing costs more than the allocation.
-WF_MUST_CHECK wf_obj *wf_gc_alloc_recycled(wf_thread *ts, wf_type *tp,
-                                           size_t size);
+// As wf_gc_alloc, but only the header is initialised: the caller writes
+// every other field before the object can be reached (no safe point in
+// between). For objects made on hot paths (frame objects of traced
+// frames), where zeroing costs more than the allocation.
+WF_MUST_CHECK wf_obj *wf_gc_alloc_uninit(wf_thread *ts, wf_type *tp,
+                                         size_t size);
 
 // Non-object memory (wf_mem_*) is declared in mem.h, included above.
 

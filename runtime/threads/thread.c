@@ -210,7 +210,6 @@ unlink_and_adopt(wf_interp *interp, wf_thread *ts)
         ts->alloc_head = NULL;
     }
     wf_frame_release_kept(ts);
-    wf_gc_thread_release(ts);  // dead objects kept for reuse
     // Other threads may still read these arrays: only a pause frees them,
     // unless no thread is left to read them.
     if (interp->threads == NULL) {

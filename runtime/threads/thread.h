@@ -87,14 +87,10 @@ struct wf_thread {
     // relaxed atomic add per WF_GC_ALLOC_CHUNK, never per allocation, so
     // allocating threads share no cache line (wf_gc_alloc).
     size_t alloc_unreported;
-    // Dead WF_TPF_RECYCLE objects kept for reuse (gc.c), linked through
-    // gc_next, [nrecycle] of them. W: owner (wf_gc_alloc_recycled); the
-    // sweeper in a pause. R: same.
-    wf_obj *recycle_head;
-    uint32_t nrecycle;
-    // Frame objects that died unexposed with their frames, kept on their
-    // allocation lists (WF_GC_KEPT) for this thread's next frame objects
-    // (frame.c). W/R: owner only; the collector leaves them alone.
+    // The one pool of dead frame objects (vm/frame.c): those that died
+    // unexposed with their frames and those the collector found dead on
+    // this thread's list, kept on it (WF_GC_KEPT) for this thread's next
+    // frame objects. W/R: owner; the sweeper adds to it in a pause.
     struct wf_frameobj *kept_frames;
     uint32_t nkept_frames;
     // Retired arrays awaiting the next pause (wf_mem_retire).

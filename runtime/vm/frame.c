@@ -160,25 +160,37 @@ completed_lineno(const wf_frameobj *fo)
     return line == WF_NO_LINE ? co->firstlineno : line;
 }
 
-// Kept frame objects: one that dies unexposed with its thread-owned frame
-// (nothing else can hold it) stays where it is on its allocation list,
-// flagged WF_GC_KEPT so that the sweeper leaves it, and becomes this
-// thread's next frame object: a traced call then neither allocates nor
-// leaves garbage for the collector. At most KEPT_MAX are kept (a deep
-// traced recursion unwinding); the rest are the collector's. The thread's
-// list is handed back at its exit (wf_frame_release_kept). Off with
-// WF_GC_REUSE (AddressSanitizer).
-#define KEPT_MAX 4096u
+// The one pool of dead frame objects: one that dies unexposed with its
+// thread-owned frame (nothing else can hold it), and one the collector
+// finds dead on a thread's allocation list (frameobj_reclaim), stays where
+// it is on that list, flagged WF_GC_KEPT so that the sweeper leaves it,
+// and becomes that thread's next frame object: a traced call then neither
+// allocates nor leaves garbage for the collector. At most KEPT_MAX are
+// kept: about 9 MiB, a little more than one minimum collection cycle
+// (GC_MIN_THRESHOLD) of a traced run frees, so a steady traced run reuses
+// every frame object (ARCHITECTURE "Collector"); the rest are freed. The
+// thread's pool is handed back at its exit (wf_frame_release_kept). Off
+// with WF_GC_REUSE (AddressSanitizer).
+#define KEPT_MAX 61440u
 
-static void
+static bool
 keep_dead(wf_thread *ts, wf_frameobj *fo)
 {
     if (!WF_GC_REUSE || ts->nkept_frames >= KEPT_MAX)
-        return;
+        return false;
     fo->ob.gc_bits |= WF_GC_KEPT;
     fo->kept_next = ts->kept_frames;
     ts->kept_frames = fo;
     ts->nkept_frames++;
+    return true;
+}
+
+// The type's reclaim slot (object.h): the sweeper, world stopped, found
+// [o] dead on [owner]'s list.
+static bool
+frameobj_reclaim(wf_obj *o, wf_thread *owner)
+{
+    return keep_dead(owner, (wf_frameobj *)o);
 }
 
 void
@@ -200,8 +212,8 @@ frameobj_new(wf_thread *ts, wf_frame *f)
         ts->nkept_frames--;
         fo->ob.gc_bits &= ~WF_GC_KEPT;
     } else {
-        fo = (wf_frameobj *)wf_gc_alloc_recycled(ts, &wf_frame_type,
-                                                 sizeof(wf_frameobj));
+        fo = (wf_frameobj *)wf_gc_alloc_uninit(ts, &wf_frame_type,
+                                               sizeof(wf_frameobj));
         if (fo == NULL)
             return WF_NULL;
     }
@@ -518,7 +530,7 @@ wf_type wf_frame_type = {
     .name = "frame",
     .base = &wf_object_type,
     .basic_size = sizeof(wf_frameobj),
-    .flags = WF_TPF_RECYCLE,  // one made per traced call (frameobj_new)
+    .reclaim = frameobj_reclaim,  // one made per traced call (frameobj_new)
     .traverse = frameobj_traverse,
     .repr = frameobj_repr,
     .getattr = frameobj_getattr,

@@ -9,9 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fixture.h"
 
 #include "objects/dict_cache.h"
+
+#include "fixture.h"  // after the headers: its globals are not their names
 
 static void
 test_dict_keeps_insertion_order_and_unifies_equal_keys(void **state)

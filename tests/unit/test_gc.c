@@ -85,62 +85,81 @@ test_gc_rooted_objects_survive_and_garbage_is_freed(void **state)
     wf_root_release(ts, mark);
 }
 
-// A fixed-size type whose dead objects are recycled (WF_TPF_RECYCLE).
+// A fixed-size type whose reclaim slot keeps one dead object at a time
+// (as frame objects keep theirs, vm/frame.c).
 typedef struct rec_obj {
     wf_obj ob;
     int64_t payload;
 } rec_obj;
+static rec_obj *rec_pool;     // the one kept object, or NULL
+static wf_thread *rec_owner;  // whose list it was found on
+
+static bool
+rec_reclaim(wf_obj *o, wf_thread *owner)
+{
+    if (rec_pool != NULL)
+        return false;
+    o->gc_bits |= WF_GC_KEPT;
+    rec_pool = (rec_obj *)o;
+    rec_owner = owner;
+    return true;
+}
+
 static wf_type rec_type = {
     .ob = WF_OBJ_STATIC_INIT(&wf_type_type),
-    .name = "test_recycled",
+    .name = "test_reclaimed",
     .base = &wf_object_type,
     .basic_size = sizeof(rec_obj),
-    .flags = WF_TPF_RECYCLE,
+    .reclaim = rec_reclaim,
 };
 
 static rec_obj *
 rec_new(int64_t payload)
 {
-    rec_obj *r = (rec_obj *)wf_gc_alloc_recycled(ts, &rec_type, sizeof *r);
+    rec_obj *r = (rec_obj *)wf_gc_alloc_uninit(ts, &rec_type, sizeof *r);
     assert_non_null(r);
     r->payload = payload;
     return r;
 }
 
 static void
-test_gc_dead_recycled_objects_are_reused(void **state)
+test_gc_dead_objects_a_type_reclaims_stay_kept(void **state)
 {
     (void)state;
     size_t mark = wf_root_mark(ts);
-    assert_int_equal(wf_gc_collect(ts), 0);
-    wf_gc_thread_release(ts);  // start from an empty recycle list
-    rec_obj *kept = rec_new(1);
-    assert_true(wf_root_push(ts, wf_val_from_obj(kept)) >= 0);
+    rec_pool = NULL;
+    rec_obj *live = rec_new(1);
+    assert_true(wf_root_push(ts, wf_val_from_obj(live)) >= 0);
     rec_obj *dead1 = rec_new(2), *dead2 = rec_new(3);
     assert_int_equal(wf_gc_collect(ts), 0);
-    assert_true(on_alloc_list(&kept->ob));
-    assert_int_equal(kept->payload, 1);
-    assert_false(on_alloc_list(&dead1->ob));
-    assert_false(on_alloc_list(&dead2->ob));
+    assert_true(on_alloc_list(&live->ob));
+    assert_int_equal(live->payload, 1);
+    assert_false(live->ob.gc_bits & WF_GC_KEPT);
 #if defined(__SANITIZE_ADDRESS__)
     // AddressSanitizer builds free every dead object (use-after-free stays
-    // detectable).
-    assert_int_equal(ts->nrecycle, 0);
-    assert_null(ts->recycle_head);
+    // detectable): the slot is never asked.
+    assert_null(rec_pool);
+    assert_false(on_alloc_list(&dead1->ob));
+    assert_false(on_alloc_list(&dead2->ob));
 #else
-    assert_int_equal(ts->nrecycle, 2);
-    rec_obj *again = rec_new(4);
-    assert_true(again == dead1 || again == dead2);
-    assert_true(on_alloc_list(&again->ob));
-    assert_int_equal(again->ob.gc_bits, 0);
-    assert_int_equal(ts->nrecycle, 1);
-    // An object of another type never takes a recycled one's memory.
-    wf_value f = wf_float_new(ts, 2.5);
-    assert_true(f != WF_NULL);
-    assert_int_equal(ts->nrecycle, 1);
+    // One of the two was kept, for this thread, where it was; the other
+    // was freed (the pool was full).
+    assert_true(rec_pool == dead1 || rec_pool == dead2);
+    assert_ptr_equal(rec_owner, ts);
+    rec_obj *freed = rec_pool == dead1 ? dead2 : dead1;
+    assert_true(on_alloc_list(&rec_pool->ob));
+    assert_true(rec_pool->ob.gc_bits & WF_GC_KEPT);
+    assert_false(on_alloc_list(&freed->ob));
+    // Kept through the next collection; garbage once the bit is cleared.
+    assert_int_equal(wf_gc_collect(ts), 0);
+    assert_true(on_alloc_list(&rec_pool->ob));
+    rec_obj *k = rec_pool;
+    k->ob.gc_bits &= ~WF_GC_KEPT;
+    rec_pool = k;  // full: the slot keeps nothing now
+    assert_int_equal(wf_gc_collect(ts), 0);
+    assert_false(on_alloc_list(&k->ob));
 #endif
-    wf_gc_thread_release(ts);
-    assert_int_equal(ts->nrecycle, 0);
+    rec_pool = NULL;
     wf_root_release(ts, mark);
 }
 
@@ -150,6 +169,7 @@ static void
 test_gc_kept_objects_survive_unreachable(void **state)
 {
     (void)state;
+    rec_pool = (rec_obj *)1;  // the slot keeps nothing: full
     rec_obj *k = rec_new(7);
     k->ob.gc_bits |= WF_GC_KEPT;
     assert_int_equal(wf_gc_collect(ts), 0);
@@ -160,7 +180,7 @@ test_gc_kept_objects_survive_unreachable(void **state)
     k->ob.gc_bits &= ~WF_GC_KEPT;
     assert_int_equal(wf_gc_collect(ts), 0);
     assert_false(on_alloc_list(&k->ob));
-    wf_gc_thread_release(ts);
+    rec_pool = NULL;
 }
 
 static void
@@ -269,7 +289,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gc_alloc_links_on_thread_list),
         cmocka_unit_test(test_gc_rooted_objects_survive_and_garbage_is_freed),
-        cmocka_unit_test(test_gc_dead_recycled_objects_are_reused),
+        cmocka_unit_test(test_gc_dead_objects_a_type_reclaims_stay_kept),
         cmocka_unit_test(test_gc_kept_objects_survive_unreachable),
         cmocka_unit_test(test_gc_exception_in_flight_is_a_root),
         cmocka_unit_test(test_gc_retired_arrays_are_freed_at_collection),

@@ -274,8 +274,8 @@ run_once(const oom_case *c, uint64_t n, run_result *r)
         wf_thread *t = wf_thread_current();
         CHECK(t != NULL);
         CHECK(!wf_err_occurred(t));
-        CHECK(pthread_mutex_trylock(&t->interp->threads_lock) == 0);
-        pthread_mutex_unlock(&t->interp->threads_lock);
+        CHECK(wf_mutex_trylock(&t->interp->threads_lock));
+        wf_mutex_unlock(&t->interp->threads_lock);
         check_heap(t);
         char *err = NULL;
         capture_begin(&cap);
