@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "objects/error.h"
+#include "fatal.h"
 #include "threads/stw.h"
 #include "monitor/monitor.h"
 
@@ -344,9 +345,8 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
     wf_instr_data *d = wf_instr_data_of(co);
     if (d == NULL) {
         if (WF_UNLIKELY(wf_instr_active_needs_data(active))) {
-            fprintf(stderr, "weft: fatal: rewrite of %s without monitoring "
-                    "data\n", wf_str_cstr(co->name));
-            abort();
+            wf_fatal("rewrite of %s without monitoring data",
+                     wf_str_cstr(co->name));
         }
         return;
     }
@@ -507,11 +507,9 @@ wf_instr_original_opcode(const wf_code *co, uint32_t index, bool line)
 {
     const wf_instr_data *d = wf_instr_data_of(co);
     if (WF_UNLIKELY(d == NULL || index >= d->ncode)) {
-        fprintf(stderr, "weft: fatal: %s at unit %u of %s with no "
-                "monitoring data\n",
-                line ? "INSTRUMENTED_LINE" : "INSTRUMENTED_INSTRUCTION",
-                (unsigned)index, wf_str_cstr(co->name));
-        abort();
+        wf_fatal("%s at unit %u of %s with no monitoring data",
+                 line ? "INSTRUMENTED_LINE" : "INSTRUMENTED_INSTRUCTION",
+                 (unsigned)index, wf_str_cstr(co->name));
     }
     return line ? d->under_line[index] : d->under_instr[index];
 }

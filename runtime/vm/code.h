@@ -27,11 +27,11 @@ typedef struct wf_dict_gcache wf_dict_gcache;
 #define WF_CO_CLASS 0x20000u    // Weft: class body (locals are a dict)
 // Weft: exactly three positional parameters, no others, not a generator,
 // and the code starts with RESUME: a trace function the legacy bridge may
-// run as a callback frame, started past that RESUME (legacy/trace.c).
+// run as a callback frame, started past that RESUME (legacy/cbframe.h).
 #define WF_CO_PLAIN3 0x40000u
 // Weft: no instruction reads local 0 (the first parameter) and it is not
 // a cell: a trace function that cannot see its `frame` argument (the
-// frame object then stays unexposed, legacy/frameobj.h).
+// frame object then stays unexposed, vm/frameobj.h).
 #define WF_CO_ARG0_UNREAD 0x80000u
 
 // Kinds of localsplus slots (bit set).

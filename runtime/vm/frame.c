@@ -135,7 +135,7 @@ void
 wf_frame_visit_thread(wf_thread *ts, wf_visit_fn visit, void *ctx)
 {
     // The resident callback frame's function, also between events: its
-    // header stays ready for it (legacy/trace.c), so it must not die and
+    // header stays ready for it (legacy/cbframe.h), so it must not die and
     // its address be reused by another function.
     if (ts->cb_frame != NULL)
         visit(ts->cb_frame->func, ctx);

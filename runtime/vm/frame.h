@@ -53,7 +53,7 @@ struct wf_frame {
     uint8_t state;      // WF_FRAME_* life cycle
     uint8_t is_entry;   // WF_FRAME_ENTRY: returning leaves wf_eval_frame
                         // (called from C); WF_FRAME_CALLBACK: a trace
-                        // function run by the eval loop (legacy/trace.c)
+                        // function run by the eval loop (legacy/cbframe.h)
     uint8_t pad_;
     // PEP 669 support (runtime/monitor/fire.h): the last control transfer
     // the instrumented code saw in this frame, from instruction
