@@ -141,7 +141,7 @@ test_tsan() {
     local tsan_opts=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
     TSAN_OPTIONS=$tsan_opts \
         "${norand[@]}" ctest --test-dir "$root/build-tsan" \
-        --output-on-failure -j 2 -L unit || return 1
+        --output-on-failure -j 2 -L unit -LE oom || return 1
     # The threading script tests and a short stress pass (every scenario,
     # ~10 s each): TSan must report nothing (exitcode=66 on a report).
     local area

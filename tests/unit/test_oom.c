@@ -75,6 +75,7 @@ static const char plain_src[] =
 
 // sys.settrace (tools 6/7 underneath) and sys.monitoring with Python
 // callbacks for PY_START and LINE.
+#if WEFT_MONITORING
 static const char traced_src[] =
     "import sys\n"
     "lines = []\n"
@@ -104,6 +105,7 @@ static const char traced_src[] =
     "mon.set_events(TOOL, 0)\n"
     "mon.free_tool_id(TOOL)\n"
     "print(events)\n";
+#endif
 
 // Threads started and joined, a lock, results printed by the main thread.
 static const char threaded_src[] =
@@ -204,11 +206,13 @@ static void
 check_heap(wf_thread *t)
 {
     CHECK(wf_gc_collect(t) == 0);
+#if WEFT_MONITORING
     wf_obj *lists[2] = {t->alloc_head, t->interp->orphan_head};
     for (int i = 0; i < 2; i++)
         for (wf_obj *o = lists[i]; o != NULL; o = o->gc_next)
             if (o->type == &wf_code_type)
                 wf_instr_check_code((const wf_code *)o);
+#endif
 }
 
 // weft_runtime_free leaves the objects on the interpreter's orphan lists
@@ -524,6 +528,7 @@ test_oom_plain_script_fails_cleanly_at_every_allocation(void **state)
     run_case(&(oom_case){"plain", plain_src, true, false});
 }
 
+#if WEFT_MONITORING
 static void
 test_oom_traced_script_fails_cleanly_at_every_allocation(void **state)
 {
@@ -531,6 +536,7 @@ test_oom_traced_script_fails_cleanly_at_every_allocation(void **state)
     run_case(&(oom_case){"traced", traced_src, false, false});
     run_case(&(oom_case){"traced", traced_src, true, false});
 }
+#endif
 
 static void
 test_oom_threaded_script_fails_cleanly_at_every_allocation(void **state)
@@ -546,7 +552,9 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oom_start_up_fails_cleanly_at_every_allocation),
         cmocka_unit_test(test_oom_plain_script_fails_cleanly_at_every_allocation),
+#if WEFT_MONITORING  // settrace and sys.monitoring are compiled out
         cmocka_unit_test(test_oom_traced_script_fails_cleanly_at_every_allocation),
+#endif
         cmocka_unit_test(test_oom_threaded_script_fails_cleanly_at_every_allocation),
     };
     return cmocka_run_group_tests_name("oom", tests, NULL, NULL);
