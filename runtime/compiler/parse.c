@@ -3,7 +3,7 @@
 // error early in a file wins over a tokenizer error later, as in CPython).
 // Builds the CPython-shaped AST of ast.h with CPython's node positions.
 // Constructs outside the subset in LANGUAGE.md become SyntaxErrors here.
-// Recursion is bounded by WF_PARSE_MAX_DEPTH, so no input overflows the stack.
+// Recursion is bounded by WF_PARSE_MAX_DEPTH and the C stack guard.
 // This file: token fetch, errors, statements and the entry point;
 // expressions are in parse_expr.c, literals in literal.c, and what they
 // share in parse_int.h.
