@@ -611,7 +611,11 @@ if_stmt(parser *P, const char *what)
         return NULL;
     wf_ast_stmt_seq orelse = {NULL, 0};
     if (at_kw(P, WF_KW_ELIF)) {
+        // Each elif nests one If deeper: one level for the bound.
+        if (!enter(P))
+            return NULL;
         wf_ast_stmt *e = if_stmt(P, "elif");
+        P->depth--;
         if (e == NULL)
             return NULL;
         wf_ast_stmt **one = alloc(P, sizeof *one);

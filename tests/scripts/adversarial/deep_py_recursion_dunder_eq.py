@@ -10,7 +10,7 @@ class Node:
         return self.nxt == other.nxt
 a = None
 b = None
-for i in range(200000):
+for i in range(50000):
     a = Node(a)
     b = Node(b)
 try:

@@ -9,7 +9,7 @@ class Node:
     def __repr__(self):
         return "N(" + repr(self.nxt) + ")"
 a = None
-for i in range(200000):
+for i in range(50000):
     a = Node(a)
 try:
     print(len(repr(a)))

@@ -13,7 +13,7 @@ out = []
 def work():
     a = None
     b = None
-    for i in range(200000):
+    for i in range(50000):
         a = Node(a)
         b = Node(b)
     try:
