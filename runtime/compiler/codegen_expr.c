@@ -729,7 +729,7 @@ expr_inner(compiler *c, const wf_ast_expr *e)
 int
 wf_comp_expr(compiler *c, const wf_ast_expr *e)
 {
-    if (c->failed)
+    if (c->failed || wf_comp_check_stack(c) < 0)
         return -1;
     if (e == NULL)
         return wf_comp_error_at(c, 1, 0, 1, 0, "invalid syntax tree");

@@ -617,7 +617,7 @@ import_from(compiler *c, const wf_ast_stmt *s)
 static int
 stmt(compiler *c, const wf_ast_stmt *s)
 {
-    if (c->failed)
+    if (c->failed || wf_comp_check_stack(c) < 0)
         return -1;
     int32_t line = s->lineno;
     switch (s->kind) {

@@ -54,6 +54,15 @@ wf_comp_runtime_failed(compiler *c)
     return -1;
 }
 
+WF_NOINLINE int
+wf_comp_stack_overflow(compiler *c)
+{
+    if (c->failed)
+        return -1;
+    wf_cstack_overflow(c->ts, " during compilation");
+    return wf_comp_runtime_failed(c);
+}
+
 // ===== Units, constants and names =====
 
 static bool
@@ -1248,7 +1257,12 @@ wf_comp_module(wf_thread *ts, const char *src, size_t len,
     if (mod == NULL) {
         wf_type *tp = &wf_exc_SyntaxError;
         if (strcmp(perr.kind, "MemoryError") == 0) {
-            wf_err_no_memory(ts);
+            // Out of memory, or the parser's depth limit (CPython's
+            // "Parser stack overflowed" MemoryError, with its message).
+            if (strcmp(perr.msg, WF_PARSE_STACK_OVERFLOW_MSG) == 0)
+                wf_err_format(ts, &wf_exc_MemoryError, "%s", perr.msg);
+            else
+                wf_err_no_memory(ts);
             return WF_NULL;
         }
         if (strcmp(perr.kind, "IndentationError") == 0)
@@ -1263,6 +1277,8 @@ wf_comp_module(wf_thread *ts, const char *src, size_t len,
     if (wf_symtable_build(&c.st, mod) < 0) {
         if (c.st.oom) {
             wf_err_no_memory(ts);
+        } else if (c.st.overflow) {
+            wf_cstack_overflow(ts, " during compilation");
         } else {
             c.failed = true;
             snprintf(c.msg, sizeof c.msg, "%s", c.st.msg);

@@ -20,6 +20,7 @@
 #include "compiler/ast.h"
 #include "compiler/flowgraph.h"
 #include "compiler/symtable.h"
+#include "vm/cstack.h"
 #include "config.h"
 #include "objects/object.h"
 
@@ -113,6 +114,21 @@ int wf_comp_error_at(compiler *c, int lineno, int col, int end_lineno,
 // Fail the compilation with the exception already set on c->ts
 // (MemoryError, ...). Returns -1.
 int wf_comp_runtime_failed(compiler *c);
+
+// Fail the compilation with CPython's RecursionError "Stack overflow (used
+// N kB) during compilation" (the C stack guard, vm/cstack.h, said stop).
+// Returns -1.
+int wf_comp_stack_overflow(compiler *c);
+
+// The guard every recursive code-generation entry point passes: 0, or -1
+// with the compilation failed as wf_comp_stack_overflow.
+static inline int
+wf_comp_check_stack(compiler *c)
+{
+    if (WF_LIKELY(!wf_cstack_exhausted()))
+        return 0;
+    return wf_comp_stack_overflow(c);
+}
 
 // ===== Units, constants and names =====
 

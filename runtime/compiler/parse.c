@@ -3,7 +3,7 @@
 // error early in a file wins over a tokenizer error later, as in CPython).
 // Builds the CPython-shaped AST of ast.h with CPython's node positions.
 // Constructs outside the subset in LANGUAGE.md become SyntaxErrors here.
-// Recursion is bounded by WF_PARSE_MAX_DEPTH, so no input overflows the stack.
+// Recursion is bounded by WF_PARSE_MAX_DEPTH and the C stack guard.
 // This file: token fetch, errors, statements and the entry point;
 // expressions are in parse_expr.c, literals in literal.c, and what they
 // share in parse_int.h.
@@ -611,7 +611,11 @@ if_stmt(parser *P, const char *what)
         return NULL;
     wf_ast_stmt_seq orelse = {NULL, 0};
     if (at_kw(P, WF_KW_ELIF)) {
+        // Each elif nests one If deeper: one level for the bound.
+        if (!enter(P))
+            return NULL;
         wf_ast_stmt *e = if_stmt(P, "elif");
+        P->depth--;
         if (e == NULL)
             return NULL;
         wf_ast_stmt **one = alloc(P, sizeof *one);

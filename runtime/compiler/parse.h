@@ -34,8 +34,14 @@ typedef struct wf_syntax_error {
 wf_ast_mod *wf_parse_module(const char *src, size_t len,
                             wf_ast_arena **arena_out, wf_syntax_error *err);
 
-// Maximum nesting of brackets / expressions / blocks before the parser gives
-// up with a SyntaxError (keeps the C stack bounded for any input).
-#define WF_PARSE_MAX_DEPTH 200
+// Maximum nesting of productions (expressions, blocks, f-string fields)
+// before the parser gives up with kind "MemoryError" and
+// WF_PARSE_STACK_OVERFLOW_MSG, as CPython's parser does past its MAXSTACK
+// (6000). Brackets stop sooner, in the lexer (200, "too many nested
+// parentheses"); the C stack guard (vm/cstack.h) stops a parse sooner still
+// on a thread with a small stack.
+#define WF_PARSE_MAX_DEPTH 6000
+#define WF_PARSE_STACK_OVERFLOW_MSG \
+    "Parser stack overflowed - Python source too complex to parse"
 
 #endif // WF_RUNTIME_COMPILER_PARSE_H

@@ -694,7 +694,10 @@ power(parser *P)
     if (left == NULL || !at(P, WF_TOK_DOUBLESTAR))
         return left;
     advance(P);
+    if (!enter(P))
+        return NULL;
     wf_ast_expr *right = factor(P);
+    P->depth--;
     if (right == NULL)
         return NULL;
     wf_ast_expr *b = expr_from_tok(P, WF_AST_EXPR_BIN_OP, first);
@@ -716,7 +719,10 @@ factor(parser *P)
     if (t->type == WF_TOK_MINUS) op = WF_AST_USUB;
     else if (t->type == WF_TOK_PLUS) op = WF_AST_UADD;
     else if (t->type == WF_TOK_TILDE) op = WF_AST_INVERT;
-    else LEAVE(P, power(P));
+    else {
+        wf_ast_expr *p = power(P);
+        LEAVE(P, p);
+    }
     advance(P);
     wf_ast_expr *operand = factor(P);
     if (operand == NULL)
@@ -866,8 +872,10 @@ inversion(parser *P)
 {
     if (!enter(P))
         return NULL;
-    if (!at_kw(P, WF_KW_NOT))
-        LEAVE(P, comparison(P));
+    if (!at_kw(P, WF_KW_NOT)) {
+        wf_ast_expr *e = comparison(P);
+        LEAVE(P, e);
+    }
     const wf_lex_token *t = advance(P);
     wf_ast_expr *operand = inversion(P);
     if (operand == NULL)
@@ -1034,8 +1042,9 @@ wf_parse_parameters(parser *P, wf_lex_type close, bool annotations)
 
 // ===== Expressions =====
 
+// A lambda counts one level more than its body, as CPython's grammar does.
 static wf_ast_expr *
-lambda_expr(parser *P)
+lambda_body(parser *P)
 {
     const wf_lex_token *t = advance(P);
     wf_ast_arguments *args = wf_parse_parameters(P, WF_TOK_COLON, false);
@@ -1052,13 +1061,24 @@ lambda_expr(parser *P)
     return l;
 }
 
+static wf_ast_expr *
+lambda_expr(parser *P)
+{
+    if (!enter(P))
+        return NULL;
+    wf_ast_expr *l = lambda_body(P);
+    LEAVE(P, l);
+}
+
 wf_ast_expr *
 wf_parse_expression(parser *P)
 {
     if (!enter(P))
         return NULL;
-    if (at_kw(P, WF_KW_LAMBDA))
-        LEAVE(P, lambda_expr(P));
+    if (at_kw(P, WF_KW_LAMBDA)) {
+        wf_ast_expr *l = lambda_expr(P);
+        LEAVE(P, l);
+    }
     const wf_lex_token *first = cur(P);
     wf_ast_expr *body = disjunction(P);
     if (body == NULL)

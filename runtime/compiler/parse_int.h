@@ -21,6 +21,7 @@
 #include "compiler/lex.h"
 #include "compiler/parse.h"
 #include "config.h"
+#include "vm/cstack.h"
 
 // ===== Parser state =====
 
@@ -181,8 +182,9 @@ is_name(const wf_lex_token *t)
 // vec_push: append [x] to [v], false on MemoryError. tok_str: the text of
 // [t], NUL-terminated, in the arena. new_expr/expr_from_tok: a node of
 // [kind] with the given span, or spanning token [a] to the previous one.
-// enter/LEAVE bracket every recursive production: enter fails with "too
-// many nested parentheses" past WF_PARSE_MAX_DEPTH; LEAVE returns [v].
+// enter/LEAVE bracket every recursive production: enter fails with
+// MemoryError past WF_PARSE_MAX_DEPTH; LEAVE returns [v], which must be
+// a value already computed (it decrements first: never LEAVE(P, f(P))).
 
 static inline void *
 alloc(parser *P, size_t n)
@@ -243,15 +245,19 @@ expr_from_tok(parser *P, wf_ast_expr_kind kind, const wf_lex_token *a)
     return new_expr(P, kind, a->lineno, a->col, b->end_lineno, b->end_col);
 }
 
-// Bounded recursion: every recursive production passes through here.
+// Bounded recursion: every recursive production passes through here. Past
+// WF_PARSE_MAX_DEPTH levels, or with the C stack near its floor
+// (vm/cstack.h), the parse fails as CPython's does: MemoryError "Parser
+// stack overflowed - Python source too complex to parse".
 static inline bool
 enter(parser *P)
 {
     if (P->failed)
         return false;
-    if (++P->depth > WF_PARSE_MAX_DEPTH) {
+    if (WF_UNLIKELY(++P->depth > WF_PARSE_MAX_DEPTH || wf_cstack_exhausted())) {
         const wf_lex_token *t = cur(P);
-        ERR_TOK(P, t, "too many nested parentheses");
+        wf_parse_set_error(P, "MemoryError", t->lineno, t->col, t->end_lineno,
+                           t->end_col, WF_PARSE_STACK_OVERFLOW_MSG);
         return false;
     }
     return true;

@@ -7,6 +7,7 @@
 #include "compiler/symtable.h"
 
 #include "config.h"
+#include "vm/cstack.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,6 +43,21 @@ oom(builder *b)
         b->st->oom = true;
         snprintf(b->st->msg, sizeof b->st->msg, "out of memory");
     }
+}
+
+// The C stack guard: true (and the build failed with st->overflow) when
+// a recursive visit must stop.
+static bool
+stack_exhausted(builder *b)
+{
+    if (WF_LIKELY(!wf_cstack_exhausted()))
+        return false;
+    if (!b->failed) {
+        b->failed = true;
+        b->st->overflow = true;
+        snprintf(b->st->msg, sizeof b->st->msg, "stack overflow");
+    }
+    return true;
 }
 
 static void
@@ -283,7 +299,7 @@ visit_comprehension(builder *b, const wf_ast_expr *e,
 static void
 visit_expr(builder *b, const wf_ast_expr *e)
 {
-    if (b->failed || e == NULL)
+    if (b->failed || e == NULL || stack_exhausted(b))
         return;
     switch (e->kind) {
     case WF_AST_EXPR_BOOL_OP:
@@ -503,7 +519,7 @@ bind_import_name(builder *b, const wf_ast_alias *a)
 static void
 visit_stmt(builder *b, const wf_ast_stmt *s)
 {
-    if (b->failed || s == NULL)
+    if (b->failed || s == NULL || stack_exhausted(b))
         return;
     switch (s->kind) {
     case WF_AST_STMT_FUNCTION_DEF: {
@@ -746,6 +762,8 @@ child_free(builder *b, wf_st_entry *e, const char *name, const nameset *bound,
 static void
 analyze(builder *b, wf_st_entry *e, const nameset *bound, nameset *freeset)
 {
+    if (stack_exhausted(b))
+        return;
     nameset local = {0}, newbound = {0};
     for (size_t i = 0; i < e->nsyms && !b->failed; i++) {
         wf_st_sym *s = &e->syms[i];

@@ -72,10 +72,12 @@ typedef struct wf_symtable {
     wf_st_entry *top;
     // Error (wf_symtable_build returned -1): CPython wording; positions of
     // the offending node, 1-based line, 0-based byte columns. oom: out of
-    // memory rather than a SyntaxError.
+    // memory rather than a SyntaxError; overflow: the C stack guard
+    // (vm/cstack.h) stopped a recursive visit (RecursionError).
     char msg[160];
     int lineno, col_offset, end_lineno, end_col_offset;
     bool oom;
+    bool overflow;
     // Strings the table owns (first components of dotted imports).
     char **owned;
     size_t nowned, capowned;

@@ -12,6 +12,7 @@
 #include "objects/error.h"
 #include "mem.h"
 #include "threads/thread.h"
+#include "vm/cstack.h"
 
 // ===== repr / str =====
 
@@ -70,6 +71,8 @@ wf_obj_repr(wf_thread *ts, wf_value v)
     wf_type *tp = wf_val_type(v);
     if (tp->repr == NULL)
         return default_repr(ts, v);
+    if (WF_UNLIKELY(wf_cstack_exhausted()))
+        return wf_cstack_overflow(ts, " while getting the repr of an object");
     if (ts->recursion_depth > wf_thread_recursion_limit(ts) + 50)
         return wf_err_format(ts, &wf_exc_RecursionError,
                              "maximum recursion depth exceeded while getting "
@@ -88,6 +91,8 @@ wf_obj_str(wf_thread *ts, wf_value v)
         return v;
     if (tp->str == NULL)
         return wf_obj_repr(ts, v);
+    if (WF_UNLIKELY(wf_cstack_exhausted()))
+        return wf_cstack_overflow(ts, " while getting the str of an object");
     ts->recursion_depth++;
     wf_value r = tp->str(ts, v);
     ts->recursion_depth--;
@@ -127,6 +132,10 @@ wf_obj_hash(wf_thread *ts, wf_value v, int64_t *out)
     if (tp->hash == NULL) {
         *out = wf_obj_hash_identity(v);
         return 0;
+    }
+    if (WF_UNLIKELY(wf_cstack_exhausted())) {  // a deeply nested tuple
+        wf_cstack_overflow(ts, "");
+        return -1;
     }
     return tp->hash(ts, v, out);
 }
@@ -170,6 +179,10 @@ wf_obj_richcompare(wf_thread *ts, wf_value a, wf_value b, wf_cmp_op op)
         case WF_CMP_GE: return wf_val_bool(x >= y);
         }
     }
+    // Containers compare their items through here: the C stack guard stops
+    // a comparison of deeply nested lists, tuples or dicts.
+    if (WF_UNLIKELY(wf_cstack_exhausted()))
+        return wf_cstack_overflow(ts, " in comparison");
     wf_type *ta = wf_val_type(a), *tb = wf_val_type(b);
     bool reflected_first = ta != tb && tb->richcompare != NULL &&
                            wf_type_is_subtype(tb, ta);

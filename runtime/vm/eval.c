@@ -8,10 +8,8 @@
 // Upholds ARCHITECTURE invariant 5: the eval breaker is checked only at
 // RESUME and JUMP_BACKWARD; the instrumented twins are the only place that
 // fires events, through runtime/monitor/fire.h.
-#define _GNU_SOURCE  // pthread_getattr_np (C stack guard)
 #include "vm/eval.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,45 +25,17 @@
 #include "vm/frameobj.h"
 #include "legacy/cbframe.h"
 #include "monitor/fire.h"
+#include "vm/cstack.h"
 #include "vm/opcode.h"
 
 // ===== C stack guard =====
 
-// Lowest C stack address this thread may reach before a call from C into
-// Python raises RecursionError instead. W/R: the owning thread only.
-static _Thread_local uintptr_t c_stack_floor;
-
-WF_NOINLINE static void
-init_c_stack_floor(uintptr_t here)
-{
-    pthread_attr_t attr;
-    void *addr = NULL;
-    size_t size = 0;
-    uintptr_t floor = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        if (pthread_attr_getstack(&attr, &addr, &size) == 0 && size > 0) {
-            size_t margin = size / 8;
-            if (margin < ((size_t)64 << 10))
-                margin = (size_t)64 << 10;
-            if (margin > ((size_t)512 << 10))
-                margin = (size_t)512 << 10;
-            floor = (uintptr_t)addr + margin;
-        }
-        pthread_attr_destroy(&attr);
-    }
-    if (floor == 0 || floor >= here)
-        floor = here - ((uintptr_t)1 << 20);
-    c_stack_floor = floor;
-}
-
-// True if entering one more eval invocation could overflow the C stack.
+// True if entering one more eval invocation could overflow the C stack
+// (vm/cstack.h: the thread's floor, sanitizer margins included).
 static inline bool
 c_stack_exhausted(void)
 {
-    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    if (WF_UNLIKELY(c_stack_floor == 0))
-        init_c_stack_floor(here);
-    return here < c_stack_floor;
+    return wf_cstack_exhausted();
 }
 
 // ===== Cold helpers (STYLE 6.6) =====

@@ -1,0 +1,17 @@
+# sorted([a, b]) on lists nested 10^5 deep: CPython 3.14 raises RecursionError
+# ("... in comparison"); the message carries the stack use, so only its
+# type and wording are checked.
+N = 100000
+def nest():
+    x = []
+    for i in range(N):
+        x = [x]
+    return x
+a = nest()
+b = nest()
+try:
+    sorted([a, b])
+    print("no error")
+except RecursionError as e:
+    print(type(e).__name__, str(e).endswith('in comparison'))
+print("after", len(a))
