@@ -3,7 +3,7 @@
 l = [5, 3, 4]
 views = []
 def key(x):
-    views.append((len(l), repr(l), list(l), x in l))
+    views.append((len(l), repr(l), [y for y in l], x in l))
     try:
         l[0]
     except IndexError as e:
