@@ -109,6 +109,9 @@ typedef struct dictiter {
     wf_value dict;
     size_t pos;
     size_t len;  // size at creation: a change raises RuntimeError
+    // Entries still expected (CPython's di->len): one more with the size
+    // unchanged means keys were replaced during iteration.
+    size_t remaining;
     int kind;    // 0 keys, 1 values, 2 items
 } dictiter;
 
@@ -135,6 +138,13 @@ dictiter_next(wf_thread *ts, wf_value v, wf_value *out)
         it->dict = WF_NULL;
         return 0;
     }
+    if (it->remaining == 0) {
+        it->dict = WF_NULL;  // exhausted from now on, as in CPython
+        wf_err_format(ts, &wf_exc_RuntimeError,
+                      "dictionary keys changed during iteration");
+        return -1;
+    }
+    it->remaining--;
     if (it->kind == 0) {
         *out = k;
     } else if (it->kind == 1) {
@@ -166,7 +176,7 @@ wf_dictiter_new(wf_thread *ts, wf_value d, int kind)
         return WF_NULL;
     it->dict = d;
     it->kind = kind;
-    it->len = wf_dict_len(d);
+    it->len = it->remaining = wf_dict_len(d);
     return wf_val_from_obj(it);
 }
 

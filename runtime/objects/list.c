@@ -288,6 +288,11 @@ merge_sort(sort_ctx *c, size_t *idx, size_t *tmp, size_t n)
         idx[k++] = tmp[i++];
 }
 
+// CPython's protocol: while it sorts, the list is empty (what key
+// functions, comparisons and other threads see); a list found changed
+// afterwards (an append, an insert, ...) gets the sorted items back and
+// ValueError "list modified during sort"; on an error from a key
+// function or a comparison it gets its items back in their old order.
 int
 wf_list_sort(wf_thread *ts, wf_value list, wf_value key, bool reverse)
 {
@@ -295,43 +300,63 @@ wf_list_sort(wf_thread *ts, wf_value list, wf_value key, bool reverse)
     int rc = -1;
     size_t *idx = NULL, *tmp = NULL;
     wf_value *out = NULL;
-    // Snapshot the items (rooted), then the keys (rooted).
+    wf_list *l = L(list);
+    // Snapshot the items (rooted), then empty the list.
     wf_value items = wf_list_as_tuple(ts, list);
     if (items == WF_NULL || wf_root_push(ts, items) < 0)
         goto done;
     size_t n = wf_tuple_len(items);
-    wf_value keys = items;
-    if (key != WF_NULL && key != WF_NONE) {
-        keys = wf_tuple_new(ts, n);
-        if (keys == WF_NULL || wf_root_push(ts, keys) < 0)
-            goto done;
-        for (size_t i = 0; i < n; i++) {
-            wf_value k = wf_obj_call(ts, key, &wf_tuple_items(items)[i], 1,
-                                     WF_NULL);
-            if (k == WF_NULL)
-                goto done;
-            wf_tuple_items(keys)[i] = k;
-        }
-    }
+    // Everything allocated before the list is emptied, so that it can
+    // always be given its items back.
     idx = wf_mem_alloc(ts, (n + 1) * sizeof *idx);
     tmp = wf_mem_alloc(ts, (n / 2 + 1) * sizeof *tmp);
     out = arr_alloc(ts, n > 0 ? n : 1);
     if (idx == NULL || tmp == NULL || out == NULL)
         goto done;
+    wf_lock_acquire(&l->lock);
+    publish_locked(ts, l, NULL, 0);
+    wf_lock_release(&l->lock);
+    wf_value keys = items;
+    if (key != WF_NULL && key != WF_NONE) {
+        keys = wf_tuple_new(ts, n);
+        if (keys == WF_NULL || wf_root_push(ts, keys) < 0)
+            goto restore;
+        for (size_t i = 0; i < n; i++) {
+            wf_value k = wf_obj_call(ts, key, &wf_tuple_items(items)[i], 1,
+                                     WF_NULL);
+            if (k == WF_NULL)
+                goto restore;
+            wf_tuple_items(keys)[i] = k;
+        }
+    }
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
     sort_ctx c = {ts, wf_tuple_items(keys), reverse, false};
     merge_sort(&c, idx, tmp, n);
     if (c.failed)
-        goto done;
+        goto restore;
     for (size_t i = 0; i < n; i++)
         out[i] = wf_tuple_items(items)[idx[i]];
-    wf_list *l = L(list);
+    wf_lock_acquire(&l->lock);
+    bool modified = l->items != NULL || l->n != 0;
+    publish_locked(ts, l, out, n);
+    wf_lock_release(&l->lock);
+    out = NULL;
+    if (modified) {
+        wf_err_format(ts, &wf_exc_ValueError, "list modified during sort");
+        goto done;
+    }
+    rc = 0;
+    goto done;
+restore:
+    // An error: the items go back in their old order (whatever was put
+    // into the emptied list meanwhile is dropped, as in CPython).
+    if (n > 0)
+        memcpy(out, wf_tuple_items(items), n * sizeof(wf_value));
     wf_lock_acquire(&l->lock);
     publish_locked(ts, l, out, n);
     wf_lock_release(&l->lock);
     out = NULL;
-    rc = 0;
 done:
     arr_free(out);
     wf_mem_free(tmp);
@@ -400,24 +425,63 @@ done:
     return r;
 }
 
+// CPython's list comparison: items are read again by index at every
+// step and the lengths at the end, so an __eq__ that changes either list
+// shortens (or lengthens) the walk instead of comparing a stale copy.
 static wf_value
 list_richcompare(wf_thread *ts, wf_value a, wf_value b, wf_cmp_op op)
 {
     if (!wf_val_is(b, &wf_list_type))
         return WF_NOTIMPL;
-    if ((op == WF_CMP_EQ || op == WF_CMP_NE) &&
-        list_n(L(a)) != list_n(L(b)))
+    wf_list *la = L(a), *lb = L(b);
+    if ((op == WF_CMP_EQ || op == WF_CMP_NE) && list_n(la) != list_n(lb))
         return wf_val_bool(op == WF_CMP_NE);
     size_t mark = wf_root_mark(ts);
     wf_value r = WF_NULL;
-    wf_value ta = wf_list_as_tuple(ts, a);
-    if (ta == WF_NULL || wf_root_push(ts, ta) < 0)
+    wf_value x, y;
+    size_t i;
+    for (i = 0; list_get(la, i, &x) && list_get(lb, i, &y); i++) {
+        // Rooted: __eq__ may remove them from their lists.
+        if (wf_root_push(ts, x) < 0 || wf_root_push(ts, y) < 0)
+            goto done;
+        int eq = wf_obj_eq(ts, x, y);
+        if (eq < 0)
+            goto done;
+        if (!eq)
+            break;
+        wf_root_release(ts, mark);
+    }
+    size_t na = list_n(la), nb = list_n(lb);
+    if (i >= na || i >= nb) {
+        switch (op) {
+        case WF_CMP_LT: r = wf_val_bool(na < nb); break;
+        case WF_CMP_LE: r = wf_val_bool(na <= nb); break;
+        case WF_CMP_EQ: r = wf_val_bool(na == nb); break;
+        case WF_CMP_NE: r = wf_val_bool(na != nb); break;
+        case WF_CMP_GT: r = wf_val_bool(na > nb); break;
+        case WF_CMP_GE: r = wf_val_bool(na >= nb); break;
+        }
         goto done;
-    wf_value tb = wf_list_as_tuple(ts, b);
-    if (tb == WF_NULL || wf_root_push(ts, tb) < 0)
+    }
+    if (op == WF_CMP_EQ || op == WF_CMP_NE) {
+        r = wf_val_bool(op == WF_CMP_NE);
         goto done;
-    r = wf_seq_richcompare(ts, wf_tuple_items(ta), wf_tuple_len(ta),
-                           wf_tuple_items(tb), wf_tuple_len(tb), op);
+    }
+    // Compare the first differing items again with [op] (read again: the
+    // lists may have changed; if one got shorter, by length after all).
+    if (!list_get(la, i, &x) || !list_get(lb, i, &y)) {
+        na = list_n(la);
+        nb = list_n(lb);
+        r = wf_val_bool(op == WF_CMP_LT   ? na < nb
+                        : op == WF_CMP_LE ? na <= nb
+                        : op == WF_CMP_GT ? na > nb
+                                          : na >= nb);
+        goto done;
+    }
+    wf_root_release(ts, mark);
+    if (wf_root_push(ts, x) < 0 || wf_root_push(ts, y) < 0)
+        goto done;
+    r = wf_obj_richcompare(ts, x, y, op);
 done:
     wf_root_release(ts, mark);
     return r;
@@ -526,6 +590,13 @@ list_setslice(wf_thread *ts, wf_value list, wf_value slice, wf_value v)
         for (int64_t k = 0, i = start; k < len; k++, i += step)
             wf_atomic_store_relaxed_u64_word(&l->items[i],
                                         wf_tuple_items(src)[k]);
+        wf_lock_release(&l->lock);
+        rc = 0;
+        goto done;
+    }
+    if (len <= 0 && m == 0) {
+        // Nothing removed, nothing added: no new array (CPython; a list
+        // being sorted stays unmodified, wf_list_sort).
         wf_lock_release(&l->lock);
         rc = 0;
         goto done;
@@ -931,6 +1002,11 @@ m_clear(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     if (wf_arg_check(ts, "clear", nargs, kw, 1, 1) < 0)
         return WF_NULL;
     wf_list *l = L(SELF);
+    // A list without an array (new, or emptied by wf_list_sort) is left
+    // alone, as CPython's clear: clearing a list being sorted is no
+    // modification.
+    if (wf_atomic_load_acquire_ptr_word((void *const *)&l->items) == NULL)
+        return WF_NONE;
     wf_value *na = arr_alloc(ts, 4);
     if (na == NULL)
         return WF_NULL;

@@ -68,8 +68,10 @@ check_str_result(wf_thread *ts, wf_value r, const char *what)
 wf_value
 wf_obj_repr(wf_thread *ts, wf_value v)
 {
-    wf_type *tp = wf_val_type(v);
-    if (tp->repr == NULL)
+    // Each slot is loaded once and the loaded pointer called (object.h
+    // "struct wf_type": a class's slots change only inside a pause).
+    wf_value (*repr)(wf_thread *, wf_value) = wf_val_type(v)->repr;
+    if (repr == NULL)
         return default_repr(ts, v);
     if (WF_UNLIKELY(wf_cstack_exhausted()))
         return wf_cstack_overflow(ts, " while getting the repr of an object");
@@ -78,7 +80,7 @@ wf_obj_repr(wf_thread *ts, wf_value v)
                              "maximum recursion depth exceeded while getting "
                              "the repr of an object");
     ts->recursion_depth++;
-    wf_value r = tp->repr(ts, v);
+    wf_value r = repr(ts, v);
     ts->recursion_depth--;
     return check_str_result(ts, r, "__repr__");
 }
@@ -89,12 +91,13 @@ wf_obj_str(wf_thread *ts, wf_value v)
     wf_type *tp = wf_val_type(v);
     if (tp == &wf_str_type)
         return v;
-    if (tp->str == NULL)
+    wf_value (*str)(wf_thread *, wf_value) = tp->str;
+    if (str == NULL)
         return wf_obj_repr(ts, v);
     if (WF_UNLIKELY(wf_cstack_exhausted()))
         return wf_cstack_overflow(ts, " while getting the str of an object");
     ts->recursion_depth++;
-    wf_value r = tp->str(ts, v);
+    wf_value r = str(ts, v);
     ts->recursion_depth--;
     return check_str_result(ts, r, "__str__");
 }
@@ -128,8 +131,8 @@ wf_obj_hash(wf_thread *ts, wf_value v, int64_t *out)
         *out = i == -1 ? -2 : i;
         return 0;
     }
-    wf_type *tp = wf_val_type(v);
-    if (tp->hash == NULL) {
+    int (*hash)(wf_thread *, wf_value, int64_t *) = wf_val_type(v)->hash;
+    if (hash == NULL) {
         *out = wf_obj_hash_identity(v);
         return 0;
     }
@@ -137,7 +140,7 @@ wf_obj_hash(wf_thread *ts, wf_value v, int64_t *out)
         wf_cstack_overflow(ts, "");
         return -1;
     }
-    return tp->hash(ts, v, out);
+    return hash(ts, v, out);
 }
 
 int
@@ -150,10 +153,12 @@ wf_obj_truthy(wf_thread *ts, wf_value v)
     if (wf_val_is_int(v))
         return wf_val_as_int(v) != 0;
     wf_type *tp = wf_val_type(v);
-    if (tp->truth != NULL)
-        return tp->truth(ts, v);
-    if (tp->len != NULL) {
-        int64_t n = tp->len(ts, v);
+    int (*truth)(wf_thread *, wf_value) = tp->truth;
+    if (truth != NULL)
+        return truth(ts, v);
+    int64_t (*len)(wf_thread *, wf_value) = tp->len;
+    if (len != NULL) {
+        int64_t n = len(ts, v);
         return n < 0 ? -1 : n > 0;
     }
     return 1;
@@ -183,21 +188,26 @@ wf_obj_richcompare(wf_thread *ts, wf_value a, wf_value b, wf_cmp_op op)
     // a comparison of deeply nested lists, tuples or dicts.
     if (WF_UNLIKELY(wf_cstack_exhausted()))
         return wf_cstack_overflow(ts, " in comparison");
+    // Each slot is loaded once per use: a comparison runs Python code, so
+    // a class may have changed by the next use (and is loaded again).
+    typedef wf_value (*cmp_fn)(wf_thread *, wf_value, wf_value, wf_cmp_op);
     wf_type *ta = wf_val_type(a), *tb = wf_val_type(b);
-    bool reflected_first = ta != tb && tb->richcompare != NULL &&
-                           wf_type_is_subtype(tb, ta);
+    cmp_fn fb = ta != tb ? tb->richcompare : NULL;
+    bool reflected_first = fb != NULL && wf_type_is_subtype(tb, ta);
     if (reflected_first) {
-        wf_value r = tb->richcompare(ts, b, a, cmp_swapped[op]);
+        wf_value r = fb(ts, b, a, cmp_swapped[op]);
         if (r != WF_NOTIMPL)
             return r;
     }
-    if (ta->richcompare != NULL) {
-        wf_value r = ta->richcompare(ts, a, b, op);
+    cmp_fn fa = ta->richcompare;
+    if (fa != NULL) {
+        wf_value r = fa(ts, a, b, op);
         if (r != WF_NOTIMPL)
             return r;
     }
-    if (!reflected_first && tb->richcompare != NULL) {
-        wf_value r = tb->richcompare(ts, b, a, cmp_swapped[op]);
+    fb = reflected_first ? NULL : tb->richcompare;
+    if (fb != NULL) {
+        wf_value r = fb(ts, b, a, cmp_swapped[op]);
         if (r != WF_NOTIMPL)
             return r;
     }
@@ -279,36 +289,45 @@ binop_error(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
 wf_value
 wf_obj_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
 {
+    // Slots loaded once per use, as in wf_obj_richcompare.
+    typedef wf_value (*binop_fn)(wf_thread *, wf_value, wf_value, wf_binop);
     wf_type *ta = wf_val_type(a), *tb = wf_val_type(b);
-    if (op >= WF_BINOP_INPLACE_ADD && ta->binop != NULL) {
+    binop_fn fa = ta->binop, fb;
+    if (op >= WF_BINOP_INPLACE_ADD && fa != NULL) {
         // In-place first (list +=, __iadd__), then the plain operator.
-        wf_value r = ta->binop(ts, a, b, op);
+        wf_value r = fa(ts, a, b, op);
         if (r != WF_NOTIMPL)
             return r;
         wf_binop base = (wf_binop)(op - WF_BINOP_INPLACE_ADD);
-        if (tb != ta && tb->binop != NULL) {
-            r = tb->binop(ts, a, b, base);
+        fb = tb != ta ? tb->binop : NULL;
+        if (fb != NULL) {
+            r = fb(ts, a, b, base);
             if (r != WF_NOTIMPL)
                 return r;
         }
         return binop_error(ts, a, b, op);
     }
     wf_value r;
-    bool reflected_first = ta != tb && tb->binop != NULL &&
-                           tb->binop != ta->binop &&
+    fb = ta != tb ? tb->binop : NULL;
+    bool reflected_first = fb != NULL && fb != fa &&
                            wf_type_is_subtype(tb, ta);
     if (reflected_first) {
-        r = tb->binop(ts, a, b, op);
+        r = fb(ts, a, b, op);
         if (r != WF_NOTIMPL)
             return r;
+        fa = ta->binop;
     }
-    if (ta->binop != NULL) {
-        r = ta->binop(ts, a, b, op);
+    if (fa != NULL) {
+        r = fa(ts, a, b, op);
         if (r != WF_NOTIMPL)
             return r;
+        if (!reflected_first) {
+            fa = ta->binop;
+            fb = ta != tb ? tb->binop : NULL;
+        }
     }
-    if (!reflected_first && tb->binop != NULL && tb->binop != ta->binop) {
-        r = tb->binop(ts, a, b, op);
+    if (!reflected_first && fb != NULL && fb != fa) {
+        r = fb(ts, a, b, op);
         if (r != WF_NOTIMPL)
             return r;
     }
@@ -318,9 +337,10 @@ wf_obj_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
 wf_value
 wf_obj_unaryop(wf_thread *ts, wf_value v, wf_unaryop op)
 {
-    wf_type *tp = wf_val_type(v);
-    if (tp->unaryop != NULL) {
-        wf_value r = tp->unaryop(ts, v, op);
+    wf_value (*unaryop)(wf_thread *, wf_value, wf_unaryop) =
+        wf_val_type(v)->unaryop;
+    if (unaryop != NULL) {
+        wf_value r = unaryop(ts, v, op);
         if (r != WF_NOTIMPL)
             return r;
     }
@@ -335,9 +355,10 @@ wf_obj_unaryop(wf_thread *ts, wf_value v, wf_unaryop op)
 wf_value
 wf_obj_getattr(wf_thread *ts, wf_value v, wf_value name)
 {
-    wf_type *tp = wf_val_type(v);
-    if (tp->getattr != NULL)
-        return tp->getattr(ts, v, name);
+    wf_value (*getattr)(wf_thread *, wf_value, wf_value) =
+        wf_val_type(v)->getattr;
+    if (getattr != NULL)
+        return getattr(ts, v, name);
     return wf_obj_generic_getattr(ts, v, name);
 }
 
@@ -353,9 +374,10 @@ wf_obj_lookup_attr(wf_thread *ts, wf_value v, wf_value name)
 int
 wf_obj_setattr(wf_thread *ts, wf_value v, wf_value name, wf_value val)
 {
-    wf_type *tp = wf_val_type(v);
-    if (tp->setattr != NULL)
-        return tp->setattr(ts, v, name, val);
+    int (*setattr)(wf_thread *, wf_value, wf_value, wf_value) =
+        wf_val_type(v)->setattr;
+    if (setattr != NULL)
+        return setattr(ts, v, name, val);
     return wf_obj_generic_setattr(ts, v, name, val);
 }
 
@@ -363,7 +385,8 @@ int
 wf_obj_get_method(wf_thread *ts, wf_value v, wf_value name, wf_value *meth)
 {
     wf_type *tp = wf_val_type(v);
-    if (tp->getattr == NULL || tp->getattr == wf_obj_generic_getattr) {
+    wf_value (*getattr)(wf_thread *, wf_value, wf_value) = tp->getattr;
+    if (getattr == NULL || getattr == wf_obj_generic_getattr) {
         wf_value attr = wf_type_lookup(tp, name);
         if (attr != WF_NULL && (wf_val_type(attr)->flags &
                                 WF_TPF_METHOD_LIKE)) {
@@ -397,8 +420,9 @@ wf_value
 wf_obj_getitem(wf_thread *ts, wf_value v, wf_value key)
 {
     wf_type *tp = wf_val_type(v);
-    if (tp->getitem != NULL)
-        return tp->getitem(ts, v, key);
+    wf_value (*getitem)(wf_thread *, wf_value, wf_value) = tp->getitem;
+    if (getitem != NULL)
+        return getitem(ts, v, key);
     if (tp == &wf_type_type)
         return wf_err_format(ts, &wf_exc_TypeError,
                              "type '%s' is not subscriptable",
@@ -411,9 +435,10 @@ wf_obj_getitem(wf_thread *ts, wf_value v, wf_value key)
 int
 wf_obj_setitem(wf_thread *ts, wf_value v, wf_value key, wf_value val)
 {
-    wf_type *tp = wf_val_type(v);
-    if (tp->setitem != NULL)
-        return tp->setitem(ts, v, key, val);
+    int (*setitem)(wf_thread *, wf_value, wf_value, wf_value) =
+        wf_val_type(v)->setitem;
+    if (setitem != NULL)
+        return setitem(ts, v, key, val);
     wf_err_format(ts, &wf_exc_TypeError,
                   "'%s' object does not support item assignment",
                   wf_obj_type_name(v));
@@ -423,9 +448,10 @@ wf_obj_setitem(wf_thread *ts, wf_value v, wf_value key, wf_value val)
 int
 wf_obj_delitem(wf_thread *ts, wf_value v, wf_value key)
 {
-    wf_type *tp = wf_val_type(v);
-    if (tp->setitem != NULL)
-        return tp->setitem(ts, v, key, WF_NULL);
+    int (*setitem)(wf_thread *, wf_value, wf_value, wf_value) =
+        wf_val_type(v)->setitem;
+    if (setitem != NULL)
+        return setitem(ts, v, key, WF_NULL);
     wf_err_format(ts, &wf_exc_TypeError,
                   "'%s' object doesn't support item deletion",
                   wf_obj_type_name(v));
@@ -435,9 +461,9 @@ wf_obj_delitem(wf_thread *ts, wf_value v, wf_value key)
 int64_t
 wf_obj_len(wf_thread *ts, wf_value v)
 {
-    wf_type *tp = wf_val_type(v);
-    if (tp->len != NULL)
-        return tp->len(ts, v);
+    int64_t (*len)(wf_thread *, wf_value) = wf_val_type(v)->len;
+    if (len != NULL)
+        return len(ts, v);
     wf_err_format(ts, &wf_exc_TypeError, "object of type '%s' has no len()",
                   wf_obj_type_name(v));
     return -1;
@@ -447,8 +473,9 @@ int
 wf_obj_contains(wf_thread *ts, wf_value container, wf_value item)
 {
     wf_type *tp = wf_val_type(container);
-    if (tp->contains != NULL)
-        return tp->contains(ts, container, item);
+    int (*contains)(wf_thread *, wf_value, wf_value) = tp->contains;
+    if (contains != NULL)
+        return contains(ts, container, item);
     if (tp->iter == NULL) {
         wf_err_format(ts, &wf_exc_TypeError,
                       "argument of type '%s' is not a container or iterable",
@@ -484,8 +511,9 @@ wf_value
 wf_obj_getiter(wf_thread *ts, wf_value v)
 {
     wf_type *tp = wf_val_type(v);
-    if (tp->iter != NULL) {
-        wf_value it = tp->iter(ts, v);
+    wf_value (*iter)(wf_thread *, wf_value) = tp->iter;
+    if (iter != NULL) {
+        wf_value it = iter(ts, v);
         if (it != WF_NULL && wf_val_type(it)->iternext == NULL)
             return wf_err_format(ts, &wf_exc_TypeError,
                                  "iter() returned non-iterator of type '%s'",
@@ -502,13 +530,14 @@ wf_obj_getiter(wf_thread *ts, wf_value v)
 int
 wf_obj_iternext(wf_thread *ts, wf_value it, wf_value *out)
 {
-    wf_type *tp = wf_val_type(it);
-    if (tp->iternext == NULL) {
+    int (*iternext)(wf_thread *, wf_value, wf_value *) =
+        wf_val_type(it)->iternext;
+    if (iternext == NULL) {
         wf_err_format(ts, &wf_exc_TypeError,
                       "'%s' object is not an iterator", wf_obj_type_name(it));
         return -1;
     }
-    return tp->iternext(ts, it, out);
+    return iternext(ts, it, out);
 }
 
 // ===== calls =====
@@ -517,15 +546,15 @@ wf_value
 wf_obj_call(wf_thread *ts, wf_value callable, const wf_value *args,
             size_t nargs, wf_value kwnames)
 {
-    wf_type *tp = wf_val_type(callable);
-    if (tp->call == NULL)
+    wf_call_fn call = wf_val_type(callable)->call;
+    if (call == NULL)
         return wf_err_format(ts, &wf_exc_TypeError,
                              "'%s' object is not callable",
                              wf_obj_type_name(callable));
     if (ts->recursion_depth > wf_thread_recursion_limit(ts) + 50)
         return wf_err_format(ts, &wf_exc_RecursionError,
                              "maximum recursion depth exceeded");
-    return tp->call(ts, callable, args, nargs, kwnames);
+    return call(ts, callable, args, nargs, kwnames);
 }
 
 wf_value

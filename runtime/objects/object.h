@@ -121,9 +121,25 @@ typedef enum wf_unaryop {
 // collector as roots), heap-allocated for classes. Every slot may be NULL:
 // the generic protocol then raises the CPython-style TypeError, or for a
 // heap type, looks up the dunder method in the class.
-// All fields: W: at type creation (static init, or class creation before
-// the class is published); a class's dict by STORE_ATTR on the class under
-// the dict's own lock. R: plain.
+// Static types: every field W: at static init or wf_types_init, before a
+// second thread exists. R: plain.
+// Classes (WF_TPF_HEAPTYPE) change after publication, by assignment to a
+// class attribute (typeobj.c type_setattr), under one rule:
+//   - [dict]'s contents: W: under the dict's lock, any thread (dict.c).
+//     R: lock-free (dict.c).
+//   - the slots below, [name], [name_str], [qualname_str], [module_str]
+//     and [base]: W: at class creation before publication, else only by
+//     the holder of a pause (WF_STW_TYPE: a dunder that a slot
+//     dispatches on, __name__, __qualname__, __module__ or __bases__
+//     assigned or deleted), which re-derives the slots of the class and
+//     of every subclass before any other thread runs again. R: plain. A
+//     reader therefore sees the whole old set or the whole new set, never
+//     a mix, provided it loads a slot once and calls what it loaded with
+//     no safe point in between (object.c's protocol functions do; a slot
+//     loaded before running Python code must be loaded again after it).
+//     Assigning any other name touches only [dict] and never pauses.
+//   - [flags], sizes, [traverse], [finalize], [reclaim], [new_]:
+//     immutable after creation. R: plain.
 struct wf_type {
     wf_obj ob;
     const char *name;        // C name, e.g. "int"; for classes, the str below
@@ -179,6 +195,17 @@ struct wf_type {
     // instance. [type] is the type object being called (may be a subclass).
     wf_value (*new_)(wf_thread *ts, wf_type *type, const wf_value *args,
                      size_t nargs, wf_value kwnames);
+
+    // Classes only (typeobj.c "class registry"): 1 + this class's index in
+    // the registry of live classes, 0 if not registered. W: under the
+    // registry lock (class creation; the sweeper's finalize, world
+    // stopped). R: same.
+    size_t reg_slot;
+    // True once some class has had this type as its base: a change to
+    // this type's dunders then re-derives subclasses too. W: relaxed,
+    // class creation and __bases__ assignment (in the pause). R: relaxed,
+    // the pause holder.
+    wf_atomic_bool subclassed;
 };
 
 // ===== Immortal singletons and core types =====

@@ -12,6 +12,8 @@
 
 #include "objects/error.h"
 #include "gc.h"
+#include "lock.h"
+#include "threads/stw.h"
 #include "threads/thread.h"
 
 // ===== Interned names =====
@@ -250,6 +252,16 @@ type_getattr(wf_thread *ts, wf_value self, wf_value name)
     if (wf_str_eq(name, dunder[D_QUALNAME]))
         return tp->qualname_str;
     if (wf_str_eq(name, dunder[D_MODULE])) {
+        if (tp->flags & WF_TPF_HEAPTYPE) {
+            // Classes keep __module__ in their dict (any value), as in
+            // CPython; module_str mirrors it when it is a str.
+            wf_value m = wf_dict_get_str(tp->dict, dunder[D_MODULE]);
+            if (m != WF_NULL)
+                return m;
+            return wf_err_format(ts, &wf_exc_AttributeError,
+                                 "type object '%U' has no attribute '%U'",
+                                 tp->qualname_str, name);
+        }
         if (tp->module_str != WF_NULL)
             return tp->module_str;
         return wf_str_intern(ts, "builtins");
@@ -277,32 +289,9 @@ type_getattr(wf_thread *ts, wf_value self, wf_value name)
                          tp->qualname_str, name);
 }
 
-static void fix_slots(wf_type *tp);
-
-static int
-type_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
-{
-    wf_type *tp = (wf_type *)wf_val_as_obj(self);
-    if (!(tp->flags & WF_TPF_HEAPTYPE)) {
-        wf_err_format(ts, &wf_exc_TypeError,
-                      "cannot set '%U' attribute of immutable type '%s'",
-                      name, tp->name);
-        return -1;
-    }
-    if (v == WF_NULL) {
-        int r = wf_dict_del(ts, tp->dict, name);
-        if (r == 0)
-            wf_err_format(ts, &wf_exc_AttributeError,
-                          "type object '%U' has no attribute '%U'",
-                          tp->qualname_str, name);
-        if (r <= 0)
-            return -1;
-    } else if (wf_dict_set(ts, tp->dict, name, v) < 0) {
-        return -1;
-    }
-    fix_slots(tp);
-    return 0;
-}
+static int type_setattr(wf_thread *ts, wf_value self, wf_value name,
+                        wf_value v);
+static void type_finalize(wf_obj *self);
 
 static wf_value
 type_call(wf_thread *ts, wf_value callable, const wf_value *args,
@@ -341,6 +330,7 @@ wf_type wf_type_type = {
     .base = &wf_object_type,
     .basic_size = sizeof(wf_type),
     .traverse = type_traverse,
+    .finalize = type_finalize,
     .repr = type_repr,
     .getattr = type_getattr,
     .setattr = type_setattr,
@@ -779,7 +769,10 @@ defines(const wf_type *tp, wf_value name)
 }
 
 // Recompute [tp]'s slots from its dunders: start from the nearest static
-// ancestor's slots, then install the dispatchers.
+// ancestor's slots, then install the dispatchers. Caller: class creation
+// (before the class is published) or the holder of a WF_STW_TYPE pause
+// (object.h "struct wf_type": the slot rule), so no reader sees the
+// defaults between the two steps.
 static void
 fix_slots(wf_type *tp)
 {
@@ -811,10 +804,11 @@ fix_slots(wf_type *tp)
         cmp |= defines(tp, dunder[i]);
     if (cmp)
         tp->richcompare = cls_richcompare;
+    // A class defining __eq__ without __hash__ got __hash__ = None in its
+    // dict at creation (wf_class_new, as CPython); cls_hash treats None as
+    // unhashable. Assigning __eq__ later leaves the hash alone (CPython).
     if (defines(tp, dunder[D_HASH]))
         tp->hash = cls_hash;
-    else if (defines(tp, dunder[D_EQ]))
-        tp->hash = wf_obj_hash_unhashable;  // CPython: __hash__ = None
     if (defines(tp, dunder[D_BOOL]))
         tp->truth = cls_truth;
     if (defines(tp, dunder[D_LEN]))
@@ -840,6 +834,318 @@ fix_slots(wf_type *tp)
         if (defines(tp, binop_name[i]) || defines(tp, binop_rname[i]) ||
             defines(tp, binop_iname[i]))
             tp->binop = cls_binop;
+}
+
+// ===== The class registry =====
+// Every class that may still be alive, so that a change to a class's
+// dunders or bases re-derives the slots of its subclasses too. CPython
+// keeps weak per-type subclass lists; Weft has no weak references, so one
+// weak table: the collector does not trace it, and wf_type_type's
+// finalize (type_finalize) drops a dead class from it in the sweep.
+// W: under reg_lock (class creation, any thread; the sweeper, world
+// stopped). R: under reg_lock, or by the holder of a WF_STW_TYPE pause.
+static wf_lock reg_lock;
+static wf_type **reg_items;
+static size_t reg_n, reg_cap;
+
+// Add class [tp] (not yet published). Returns 0, or -1 with MemoryError.
+static int
+reg_add(wf_thread *ts, wf_type *tp)
+{
+    wf_lock_acquire(&reg_lock);
+    if (reg_n == reg_cap) {
+        size_t ncap = reg_cap ? reg_cap * 2 : 64;
+        wf_type **n = wf_mem_realloc(ts, reg_items, ncap * sizeof *n);
+        if (n == NULL) {
+            wf_lock_release(&reg_lock);
+            return -1;
+        }
+        reg_items = n;
+        reg_cap = ncap;
+    }
+    reg_items[reg_n++] = tp;
+    tp->reg_slot = reg_n;
+    wf_lock_release(&reg_lock);
+    return 0;
+}
+
+// wf_type_type's finalize: a class died (sweep, world stopped).
+static void
+type_finalize(wf_obj *self)
+{
+    wf_type *tp = (wf_type *)self;
+    wf_lock_acquire(&reg_lock);
+    if (tp->reg_slot != 0) {
+        size_t i = tp->reg_slot - 1;
+        wf_type *last = reg_items[--reg_n];
+        reg_items[i] = last;
+        last->reg_slot = i + 1;
+        tp->reg_slot = 0;
+    }
+    wf_lock_release(&reg_lock);
+}
+
+// Re-derive the slots of [tp] and of every class below it. Caller: the
+// holder of a WF_STW_TYPE pause (or class creation, for [tp] alone, which
+// has no subclass yet).
+static void
+refresh_slots(wf_type *tp)
+{
+    WF_ASSERT_WORLD_STOPPED();
+    fix_slots(tp);
+    if (!wf_atomic_load_relaxed_bool(&tp->subclassed))
+        return;
+    wf_lock_acquire(&reg_lock);
+    for (size_t i = 0; i < reg_n; i++) {
+        wf_type *t = reg_items[i];
+        if (t != tp && wf_type_is_subtype(t, tp))
+            fix_slots(t);
+    }
+    wf_lock_release(&reg_lock);
+}
+
+// ===== Assigning class attributes =====
+
+// True if a slot dispatches on [name] (fix_slots), so assigning it must
+// re-derive slots. Fast for names not shaped like a dunder.
+static bool
+is_slot_name(wf_value name)
+{
+    size_t n = wf_str_len(name);
+    const char *c = wf_str_cstr(name);
+    if (n < 5 || c[0] != '_' || c[1] != '_' || c[n - 1] != '_' ||
+        c[n - 2] != '_')
+        return false;
+    for (int i = D_REPR; i <= D_GE; i++)
+        if (name == dunder[i] || wf_str_eq(name, dunder[i]))
+            return true;
+    for (int i = 0; i < 13; i++)
+        if (wf_str_eq(name, binop_name[i]) || wf_str_eq(name, binop_rname[i]) ||
+            wf_str_eq(name, binop_iname[i]))
+            return true;
+    return false;
+}
+
+// The base that decides [tp]'s instance layout (CPython's "solid base"):
+// for a class, the topmost class of its run of classes; for a built-in
+// exception type, BaseException (they all share wf_exc); else [tp].
+static const wf_type *
+solid_base(const wf_type *tp)
+{
+    if (tp->flags & WF_TPF_HEAPTYPE) {
+        while (tp->base != NULL && (tp->base->flags & WF_TPF_HEAPTYPE))
+            tp = tp->base;
+        return tp;
+    }
+    if (tp->flags & WF_TPF_EXCEPTION)
+        return &wf_exc_BaseException;
+    return tp;
+}
+
+// True for the bases whose instances CPython frees without the cycle
+// collector (its "deallocator differs" check).
+static bool
+plain_free(const wf_type *tp)
+{
+    return tp == &wf_object_type || tp == &wf_int_type ||
+           tp == &wf_str_type || tp == &wf_float_type;
+}
+
+// Check C.__bases__ = [v] against [tp]'s current state; *[out] gets the
+// new base. Returns 0, or -1 with CPython's exception set. Caller: the
+// pause holder (so bases cannot change under the cycle check).
+static int
+check_new_bases(wf_thread *ts, wf_type *tp, wf_value v, wf_type **out)
+{
+    if (v == WF_NULL) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "cannot delete '__bases__' attribute of immutable "
+                      "type '%s'", tp->name);
+        return -1;
+    }
+    if (!wf_val_is(v, &wf_tuple_type)) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "can only assign tuple to %s.__bases__, not %s",
+                      tp->name, wf_obj_type_name(v));
+        return -1;
+    }
+    if (wf_tuple_len(v) == 0) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "can only assign non-empty tuple to %s.__bases__, "
+                      "not ()", tp->name);
+        return -1;
+    }
+    for (size_t i = 0; i < wf_tuple_len(v); i++) {
+        wf_value b = wf_tuple_items(v)[i];
+        if (!wf_val_isinstance(b, &wf_type_type)) {
+            wf_err_format(ts, &wf_exc_TypeError,
+                          "%s.__bases__ must be tuple of classes, not '%s'",
+                          tp->name, wf_obj_type_name(b));
+            return -1;
+        }
+        if (wf_type_is_subtype((wf_type *)wf_val_as_obj(b), tp)) {
+            wf_err_format(ts, &wf_exc_TypeError,
+                          "a __bases__ item causes an inheritance cycle");
+            return -1;
+        }
+    }
+    if (wf_tuple_len(v) > 1) {
+        wf_err_format(ts, &wf_exc_NotImplementedError,
+                      "multiple inheritance is not supported by Weft");
+        return -1;
+    }
+    wf_type *nb = (wf_type *)wf_val_as_obj(wf_tuple_items(v)[0]);
+    wf_type *ob = tp->base;
+    if (!(nb->flags & WF_TPF_BASETYPE)) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "type '%s' is not an acceptable base type", nb->name);
+        return -1;
+    }
+    if (nb != ob) {
+        // CPython's compatible_for_assignment, on Weft's two layouts
+        // (wf_instance, wf_exc) and the built-in bases. CPython frees
+        // object, int, str and float without the cycle collector.
+        if (plain_free(nb) != plain_free(ob)) {
+            wf_err_format(ts, &wf_exc_TypeError,
+                          "__bases__ assignment: '%s' deallocator differs "
+                          "from '%s'", nb->name, ob->name);
+            return -1;
+        }
+        const wf_type *sn = solid_base(nb), *so = solid_base(ob);
+        bool same = sn == so || ((sn->flags & WF_TPF_HEAPTYPE) &&
+                                 (so->flags & WF_TPF_HEAPTYPE) &&
+                                 sn->base == so->base);
+        if (!same) {
+            wf_err_format(ts, &wf_exc_TypeError,
+                          "__bases__ assignment: '%s' object layout "
+                          "differs from '%s'", nb->name, ob->name);
+            return -1;
+        }
+    }
+    *out = nb;
+    return 0;
+}
+
+// What an assignment changes besides the dict.
+typedef enum type_change {
+    TC_DICT,      // a slot dunder, or __module__: the dict, then slots
+    TC_NAME,      // __name__
+    TC_QUALNAME,  // __qualname__
+    TC_BASES,     // __bases__
+} type_change;
+
+// Apply one change to class [tp] inside a WF_STW_TYPE pause and re-derive
+// the slots of [tp] and its subclasses before the world runs again.
+// Pauses are serialised, so two such assignments never interleave.
+// Returns 0, or -1 with an exception set.
+static int
+change_in_pause(wf_thread *ts, wf_value self, wf_value name, wf_value v,
+                type_change what)
+{
+    wf_type *tp = (wf_type *)wf_val_as_obj(self);
+    size_t mark = wf_root_mark(ts);
+    // wf_stw_begin may park this thread for another pause (which may
+    // collect): everything held here must be rooted.
+    if (wf_root_push(ts, self) < 0 || wf_root_push(ts, name) < 0 ||
+        (v != WF_NULL && wf_root_push(ts, v) < 0))
+        return -1;
+    int rc = -1;
+    if (wf_stw_begin(ts, WF_STW_TYPE) < 0)
+        goto done;
+    switch (what) {
+    case TC_DICT:
+        if (v == WF_NULL) {
+            int r = wf_dict_del(ts, tp->dict, name);
+            if (r == 0)
+                wf_err_format(ts, &wf_exc_AttributeError,
+                              "type object '%U' has no attribute '%U'",
+                              tp->qualname_str, name);
+            if (r <= 0)
+                break;
+        } else if (wf_dict_set(ts, tp->dict, name, v) < 0) {
+            break;
+        }
+        if (wf_str_eq(name, dunder[D_MODULE]))
+            tp->module_str = v != WF_NULL && wf_val_isinstance(
+                                                 v, &wf_str_type)
+                                 ? v
+                                 : WF_NULL;
+        refresh_slots(tp);
+        rc = 0;
+        break;
+    case TC_NAME:
+        tp->name = wf_str_cstr(v);
+        tp->name_str = v;
+        rc = 0;
+        break;
+    case TC_QUALNAME:
+        tp->qualname_str = v;
+        rc = 0;
+        break;
+    case TC_BASES: {
+        wf_type *nb;
+        if (check_new_bases(ts, tp, v, &nb) < 0)
+            break;
+        tp->base = nb;
+        wf_atomic_store_relaxed_bool(&nb->subclassed, true);
+        refresh_slots(tp);
+        rc = 0;
+        break;
+    }
+    }
+    wf_stw_end(ts);
+done:
+    wf_root_release(ts, mark);
+    return rc;
+}
+
+// type.__setattr__: classes only. Names no slot depends on go straight to
+// the dict (no pause); the rest through change_in_pause.
+static int
+type_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
+{
+    wf_type *tp = (wf_type *)wf_val_as_obj(self);
+    if (!(tp->flags & WF_TPF_HEAPTYPE)) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "cannot set '%U' attribute of immutable type '%s'",
+                      name, tp->name);
+        return -1;
+    }
+    bool is_name = wf_str_eq(name, dunder[D_NAME]);
+    if (is_name || wf_str_eq(name, dunder[D_QUALNAME])) {
+        if (v == WF_NULL) {
+            wf_err_format(ts, &wf_exc_TypeError,
+                          "cannot delete '%U' attribute of immutable type "
+                          "'%s'", name, tp->name);
+            return -1;
+        }
+        if (!wf_val_isinstance(v, &wf_str_type)) {
+            wf_err_format(ts, &wf_exc_TypeError,
+                          "can only assign string to %s.%U, not '%s'",
+                          tp->name, name, wf_obj_type_name(v));
+            return -1;
+        }
+        if (is_name && strlen(wf_str_cstr(v)) != wf_str_len(v)) {
+            wf_err_format(ts, &wf_exc_ValueError,
+                          "type name must not contain null characters");
+            return -1;
+        }
+        return change_in_pause(ts, self, name, v,
+                               is_name ? TC_NAME : TC_QUALNAME);
+    }
+    if (wf_str_eq(name, dunder[D_BASES]))
+        return change_in_pause(ts, self, name, v, TC_BASES);
+    if (is_slot_name(name) || wf_str_eq(name, dunder[D_MODULE]))
+        return change_in_pause(ts, self, name, v, TC_DICT);
+    if (v == WF_NULL) {
+        int r = wf_dict_del(ts, tp->dict, name);
+        if (r == 0)
+            wf_err_format(ts, &wf_exc_AttributeError,
+                          "type object '%U' has no attribute '%U'",
+                          tp->qualname_str, name);
+        return r > 0 ? 0 : -1;
+    }
+    return wf_dict_set(ts, tp->dict, name, v);
 }
 
 // ===== Classes: creation and instances =====
@@ -947,12 +1253,21 @@ wf_class_new(wf_thread *ts, wf_value name, wf_value qualname, wf_value base,
     while (wf_dict_next(ns, &pos, &k, &v))
         if (wf_dict_set(ts, dict, k, v) < 0)
             goto done;
+    // CPython: a class that defines __eq__ but not __hash__ gets
+    // __hash__ = None.
+    if (wf_dict_get_str(dict, dunder[D_EQ]) != WF_NULL &&
+        wf_dict_get_str(dict, dunder[D_HASH]) == WF_NULL &&
+        wf_dict_set(ts, dict, dunder[D_HASH], WF_NONE) < 0)
+        goto done;
     wf_value module = wf_dict_get_str(dict, dunder[D_MODULE]);
-    if (module == WF_NULL || !wf_val_isinstance(module, &wf_str_type)) {
+    if (module == WF_NULL) {
         module = wf_str_intern(ts, "__main__");
-        if (module == WF_NULL)
+        if (module == WF_NULL ||
+            wf_dict_set(ts, dict, dunder[D_MODULE], module) < 0)
             goto done;
     }
+    if (!wf_val_isinstance(module, &wf_str_type))
+        module = WF_NULL;  // repr shows the qualname alone (CPython)
     wf_type *tp = (wf_type *)wf_gc_alloc(ts, &wf_type_type, sizeof(wf_type));
     if (tp == NULL)
         goto done;
@@ -975,7 +1290,10 @@ wf_class_new(wf_thread *ts, wf_value name, wf_value qualname, wf_value base,
         tp->traverse = instance_traverse;
     }
     tp->new_ = cls_new;
-    fix_slots(tp);
+    fix_slots(tp);  // not yet published: no pause needed
+    if (reg_add(ts, tp) < 0)
+        goto done;
+    wf_atomic_store_relaxed_bool(&bt->subclassed, true);
     result = wf_val_from_obj(tp);
 done:
     wf_root_release(ts, mark);

@@ -15,6 +15,7 @@ typedef enum wf_stw_reason {
     WF_STW_MONITOR,
     WF_STW_LEGACY,
     WF_STW_TEST,
+    WF_STW_TYPE,  // a class's slots or bases change (objects/typeobj.c)
 } wf_stw_reason;
 
 // Stop every attached thread at its next safe point and return once all are
