@@ -233,6 +233,13 @@ wf_frame_pop(wf_thread *ts, wf_frame *f)
 // localsplus, and the value stack up to its saved sp.
 void wf_frame_visit(wf_frame *f, wf_visit_fn visit, void *ctx);
 
+// Map [ts]'s data stack region now (a no-op if it is mapped). `_thread`
+// calls it before the OS thread starts, so that a started thread never
+// fails for want of it (threadingmod.c start_thread); other threads map it
+// at their first frame. Returns 0, or -1 with nothing raised.
+// Caller: [ts]'s owner, or its creator while [ts] has not started.
+WF_MUST_CHECK int wf_frame_thread_init(wf_thread *ts);
+
 // Release [ts]'s data stack region (thread exit). Caller: the owner, with no
 // frame left on it.
 void wf_frame_thread_fini(wf_thread *ts);

@@ -1,0 +1,10 @@
+#!/bin/sh
+# tests/ulimit_run.sh -- run a command under an address-space limit.
+# Usage: sh tests/ulimit_run.sh KIB COMMAND [ARG...]
+# For script tests that must hold under memory exhaustion (ctest
+# script.race_thread_start_ulimit); not for sanitizer builds, whose shadow
+# memory needs far more address space.
+limit=$1
+shift
+ulimit -v "$limit" || exit 2
+exec "$@"
