@@ -640,6 +640,22 @@ set_opcode_trace_live(wf_thread *ts, wf_value self, bool on)
     return rc;
 }
 
+wf_value
+wf_frame_gen_object(wf_thread *ts, wf_frame *f)
+{
+    if (frame_is_mine(ts, f))
+        return f->state == WF_FRAME_COMPLETED ? WF_NONE
+                                              : wf_frame_get_object(ts, f);
+    // Suspended (any thread may resume it) or running on another thread:
+    // its state and frame object are read in a pause (foreign_read).
+    if (wf_stw_begin(ts, WF_STW_LEGACY) < 0)
+        return WF_NULL;
+    wf_value r = f->state == WF_FRAME_COMPLETED ? WF_NONE
+                                                : wf_frame_get_object(ts, f);
+    wf_stw_end(ts);
+    return r;
+}
+
 static int
 frameobj_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
 {

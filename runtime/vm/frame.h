@@ -199,6 +199,14 @@ WF_MUST_CHECK wf_value wf_frame_get_object_hidden(wf_thread *ts, wf_frame *f);
 // MemoryError the snapshot keeps f_locals empty and clears the error.
 void wf_frame_detach_object(wf_thread *ts, wf_frame *f);
 
+// gi_frame of a generator whose frame is [f]: its frame object (made and
+// exposed if need be), or None once it completed. Read directly if [ts]
+// runs [f]; else in a pause, since another thread may run or resume it
+// (ARCHITECTURE "Frames read from other threads"). Returns WF_NULL with
+// an exception set on failure. Caller: attached, no lock held, [f]'s
+// generator rooted.
+WF_MUST_CHECK wf_value wf_frame_gen_object(wf_thread *ts, wf_frame *f);
+
 // The frame object a traceback entry for [f] holds (tb_frame): [f]'s,
 // made and exposed if need be, with the exception in flight kept; None
 // only if memory ran out. Never reaches a safe point.
