@@ -50,7 +50,7 @@ wf_cbf_failed(wf_thread *ts, int tool, wf_frameobj *fo)
         return;
     }
     wf_ltrace_clear_after_error(ts);
-    fo->trace = WF_NONE;
+    wf_frameobj_set_trace(fo, WF_NONE);
 }
 
 // The steps after the call common to a return and a raise: the record
@@ -82,7 +82,7 @@ wf_cbf_return(wf_thread *ts, wf_value res)
     // settrace: a result other than None becomes f_trace (CPython's
     // trace_trampoline); setprofile ignores it.
     if (res != WF_NONE && r->tool == WF_TOOL_SYS_TRACE)
-        r->fo->trace = res;
+        wf_frameobj_set_trace(r->fo, res);
     ts->in_callback--;
     return r->ev;
 }

@@ -395,7 +395,7 @@ wf_lineno_set(wf_thread *ts, wf_frameobj *fo, wf_value value)
         return value_error(ts, "lineno must be an integer");
     if (check_event(ts) < 0)
         return -1;
-    wf_frame *f = fo->frame;
+    wf_frame *f = wf_frameobj_frame(fo);  // compared with our own below
     // Weft: only the frame whose event is being delivered can jump (any
     // other is in the middle of a call).
     if (f == NULL || f != ts->lslot_frame)

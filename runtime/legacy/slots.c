@@ -267,7 +267,7 @@ wf_lslot_set(wf_thread *ts, const wf_lslot_spec *spec, wf_tracefunc fn,
     if (rc == 0 && fn != NULL && spec->tool == WF_TOOL_SYS_TRACE &&
         ts->frame != NULL && ts->frame->frameobj != WF_NULL) {
         const wf_frameobj *fo = wf_frameobj_of(ts->frame);
-        if (fo->trace_opcodes)
+        if (wf_frameobj_trace_opcodes(fo))
             rc = wf_lslot_opcode_trace_locked(ts, ts->frame->code, true);
     }
     wf_mon_unlock(ts);

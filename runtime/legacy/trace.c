@@ -40,9 +40,9 @@ trampoline(wf_thread *ts, wf_value obj, wf_frame *f, int what, wf_value arg,
     wf_frameobj *fo;
     if (what != WF_TRACE_CALL) {
         fo = wf_frameobj_of(f);
-        if (fo == NULL || fo->trace == WF_NONE)
+        if (fo == NULL || wf_frameobj_trace(fo) == WF_NONE)
             return 0;
-        callback = fo->trace;
+        callback = wf_frameobj_trace(fo);
         wf_frameobj_expose(fo);  // made hidden by a callback frame's call
     } else {
         wf_value fobj = wf_frame_get_object(ts, f);
@@ -54,11 +54,11 @@ trampoline(wf_thread *ts, wf_value obj, wf_frame *f, int what, wf_value arg,
                                    what, arg, ev);
     if (WF_UNLIKELY(res == WF_NULL)) {
         wf_lslot_clear_after_error(ts, &trace_spec);
-        fo->trace = WF_NONE;
+        wf_frameobj_set_trace(fo, WF_NONE);
         return -1;
     }
     if (res != WF_NONE)
-        fo->trace = res;
+        wf_frameobj_set_trace(fo, res);
     return 0;
 }
 
@@ -157,7 +157,7 @@ call_trace_func(wf_thread *ts, wf_frame *f, int ev, int what, wf_value arg)
     wf_frameobj *fo = wf_frameobj_of(f);
     // CPython 3.14: a frame that asked for opcodes gets them from its
     // next trace event on, even if it set f_trace_opcodes before f_trace.
-    if (fo != NULL && fo->trace_opcodes &&
+    if (fo != NULL && wf_frameobj_trace_opcodes(fo) &&
         wf_ltrace_set_opcode_trace(ts, f->code, true) < 0)
         return WF_NULL;
     int err = deliver(ts, f, ev, what, arg);
@@ -183,7 +183,7 @@ static inline wf_value
 trace_line(wf_thread *ts, wf_frame *f, int32_t line, int ev)
 {
     wf_frameobj *fo = wf_frameobj_of(f);
-    if (fo != NULL && !fo->trace_lines)
+    if (fo != NULL && !wf_frameobj_trace_lines(fo))
         return WF_NONE;
     if (line < 0)
         return WF_NONE;
@@ -377,7 +377,7 @@ sys_trace_instruction(wf_thread *ts, const wf_value *args, size_t nargs,
     if (f == NULL)
         return missing_frame(ts);
     wf_frameobj *fo = wf_frameobj_of(f);
-    if (ts->c_tracefunc == NULL || fo == NULL || !fo->trace_opcodes) {
+    if (ts->c_tracefunc == NULL || fo == NULL || !wf_frameobj_trace_opcodes(fo)) {
         // Same as CPython 3.14: nobody here wants opcodes any more.
         if (wf_ltrace_set_opcode_trace(ts, f->code, false) < 0)
             return WF_NULL;
@@ -427,18 +427,19 @@ frame_event_cb(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     if (ev == WF_EV_PY_RETURN || ev == WF_EV_PY_YIELD) {
         if (fo == NULL)
             return WF_CBF_NOTHING;
-        if (WF_UNLIKELY(fo->trace_opcodes))
+        if (WF_UNLIKELY(wf_frameobj_trace_opcodes(fo)))
             return WF_CBF_DECLINED;
-        if (fo->trace == WF_NONE)
+        wf_value fn = wf_frameobj_trace(fo);  // one load: another thread
+        if (fn == WF_NONE)                   // may set f_trace meanwhile
             return WF_CBF_NOTHING;
-        if (WF_UNLIKELY(!wf_cbf_shape(fo->trace)))
+        if (WF_UNLIKELY(!wf_cbf_shape(fn)))
             return WF_CBF_DECLINED;
-        wf_cbf_call c = {fo->trace, WF_TRACE_RETURN, arg, 0,
+        wf_cbf_call c = {fn, WF_TRACE_RETURN, arg, 0,
                          WF_TOOL_SYS_TRACE};
         return wf_cbf_enter(ts, f, pc, ev, fo, &c);
     }
     wf_value callback = ts->c_traceobj;
-    if (WF_UNLIKELY((fo != NULL && fo->trace_opcodes) ||
+    if (WF_UNLIKELY((fo != NULL && wf_frameobj_trace_opcodes(fo)) ||
                     !wf_cbf_shape(callback)))
         return WF_CBF_DECLINED;
     if (fo == NULL) {
@@ -475,14 +476,18 @@ express_line(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
     if (WF_UNLIKELY(ts->c_tracefunc != wf_ltrace_trampoline))
         return direct(ts, f, WF_EV_LINE, line);
     wf_frameobj *fo = wf_frameobj_of(f);
-    if (fo == NULL || !fo->trace_lines || fo->trace == WF_NONE)
+    if (fo == NULL || !wf_frameobj_trace_lines(fo))
+        return WF_CBF_NOTHING;
+    // One load: another thread may set f_trace meanwhile.
+    wf_value callback = wf_frameobj_trace(fo);
+    if (callback == WF_NONE)
         return WF_CBF_NOTHING;  // no f_trace
     int32_t ln = (int32_t)wf_val_as_int(line);
     if (ln < 0)
         return WF_CBF_NOTHING;
-    wf_value callback = fo->trace;
     // f_trace_opcodes, a bound method, a C callable: a call from C.
-    if (WF_UNLIKELY(fo->trace_opcodes || !wf_cbf_shape(callback)))
+    if (WF_UNLIKELY(wf_frameobj_trace_opcodes(fo) ||
+                    !wf_cbf_shape(callback)))
         return direct(ts, f, WF_EV_LINE, line);
     wf_cbf_call c = {callback, WF_TRACE_LINE, WF_NONE, ln, WF_TOOL_SYS_TRACE};
     return wf_cbf_enter(ts, f, pc, WF_EV_LINE, fo, &c);

@@ -609,6 +609,17 @@ start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
     }
     sh->ident = nt->ident;
     nt->thread_handle = sh;
+    // Everything the new thread needs that can fail is made here, before
+    // it runs: a start() that returns means a thread that runs; else
+    // RuntimeError, as CPython. The data stack first (mmap can fail under
+    // a memory limit).
+    if (wf_frame_thread_init(nt) < 0) {
+        wf_thread_free_unstarted(ts, nt);
+        wf_root_release(ts, mark);
+        wf_atomic_store_relaxed_u32(&sh->refs, 1);
+        return wf_err_format(ts, &wf_exc_RuntimeError,
+                             "can't start new thread");
+    }
     // The new thread is DETACHED and not running: its roots are ours to
     // fill, and a pause sees them from now on.
     if (wf_root_push(nt, fn) < 0 || wf_root_push(nt, args) < 0 ||
@@ -1128,6 +1139,8 @@ static const char threading_src[] =
     "        self.native_id = self.ident\n"
     "\n"
     "    def _bootstrap(self):\n"
+    "        self.ident = _thread.get_ident()\n"
+    "        self.native_id = self.ident\n"
     "        _thread._set_current(self)\n"
     "        if _trace_hook is not None:\n"
     "            _thread._settrace(_trace_hook)\n"

@@ -336,11 +336,8 @@ gen_getattr(wf_thread *ts, wf_value self, wf_value name)
 {
     wf_gen *g = as_gen(self);
     wf_frame *f = g->frame;
-    if (name_is(name, "gi_frame")) {
-        if (f->state == WF_FRAME_COMPLETED)
-            return WF_NONE;
-        return wf_frame_get_object(ts, f);
-    }
+    if (name_is(name, "gi_frame"))
+        return wf_frame_gen_object(ts, f);  // another thread may run it
     if (name_is(name, "gi_code"))
         return wf_val_from_obj(f->code);
     if (name_is(name, "gi_running"))

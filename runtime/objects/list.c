@@ -6,6 +6,13 @@
 // and freed at the next pause (ARCHITECTURE "Memory"). Code that calls out
 // (comparisons, key functions) re-reads items by index each time and
 // never holds an array pointer across the call.
+// What a lock-free reader may see (ARCHITECTURE "Threads and the pause",
+// "Lock-free list reads"): every store into a slot of an array that readers
+// can reach is one release store of one word (slot_put), and readers load
+// slots with acquire (wf_list_get), so the object a slot names is seen
+// fully built. Shifts (insert, pop, del, remove) move one word at a time:
+// a reader may see a neighbour twice or miss one for an instant, never a
+// torn word, an uninitialised object or freed memory.
 #include "objects/object.h"
 
 #include <string.h>
@@ -65,12 +72,34 @@ list_n(wf_list *l)
 static bool
 list_get(wf_list *l, size_t i, wf_value *out)
 {
-    size_t n = wf_atomic_load_acquire_size_word(&l->n);
-    wf_value *items = wf_atomic_load_acquire_ptr_word((void *const *)&l->items);
-    if (i >= n || i >= arr_cap(items))
-        return false;
-    *out = wf_atomic_load_relaxed_u64_word(&items[i]);
-    return true;
+    return wf_list_get(wf_val_from_obj(l), i, out);
+}
+
+// Store [v] into [slot] of an array readers may hold: one release store
+// (pairs with wf_list_get's acquire load of the slot, so the object's
+// construction is visible to the reader). Caller holds the lock.
+static inline void
+slot_put(wf_value *slot, wf_value v)
+{
+    wf_atomic_store_release_u64_word(slot, v);
+}
+
+// Shift items [i, n) one place right (insert). Caller holds the lock and
+// made room for items[n]. Highest first, one word at a time (slot_put).
+static void
+shift_right_locked(wf_value *items, size_t i, size_t n)
+{
+    for (size_t k = n; k > i; k--)
+        slot_put(&items[k], items[k - 1]);
+}
+
+// Shift items (i, n) one place left over items[i] (pop, del, remove).
+// Caller holds the lock. Lowest first, one word at a time (slot_put).
+static void
+shift_left_locked(wf_value *items, size_t i, size_t n)
+{
+    for (size_t k = i; k + 1 < n; k++)
+        slot_put(&items[k], items[k + 1]);
 }
 
 // Replace the array with a fresh one of [cap] holding the first [keep]
@@ -144,7 +173,7 @@ wf_list_append(wf_thread *ts, wf_value list, wf_value v)
         regrow_locked(ts, l, n < 4 ? 8 : n + n / 2 + 1, n) < 0) {
         rc = -1;
     } else {
-        wf_atomic_store_relaxed_u64_word(&l->items[n], v);
+        slot_put(&l->items[n], v);
         wf_atomic_store_release_size_word(&l->n, n + 1);
     }
     wf_lock_release(&l->lock);
@@ -162,7 +191,10 @@ append_many(wf_thread *ts, wf_list *l, const wf_value *vals, size_t m)
         regrow_locked(ts, l, n + m + (n + m) / 8 + 4, n) < 0) {
         rc = -1;
     } else {
-        memcpy(l->items + n, vals, m * sizeof(wf_value));
+        // Slots past [n] may still be read by a reader holding an older,
+        // larger [n] (after a pop): stored like any other slot.
+        for (size_t k = 0; k < m; k++)
+            slot_put(&l->items[n + k], vals[k]);
         wf_atomic_store_release_size_word(&l->n, n + m);
     }
     wf_lock_release(&l->lock);
@@ -588,8 +620,7 @@ list_setslice(wf_thread *ts, wf_value list, wf_value slice, wf_value v)
     }
     if (step != 1 && v != WF_NULL) {
         for (int64_t k = 0, i = start; k < len; k++, i += step)
-            wf_atomic_store_relaxed_u64_word(&l->items[i],
-                                        wf_tuple_items(src)[k]);
+            slot_put(&l->items[i], wf_tuple_items(src)[k]);
         wf_lock_release(&l->lock);
         rc = 0;
         goto done;
@@ -663,14 +694,13 @@ list_setitem(wf_thread *ts, wf_value v, wf_value key, wf_value x)
         return -1;
     }
     if (x != WF_NULL) {
-        wf_atomic_store_relaxed_u64_word(&l->items[i], x);
+        slot_put(&l->items[i], x);
         wf_lock_release(&l->lock);
         return 0;
     }
     // Delete: shift in place (readers may see a duplicated neighbour for
     // an instant, never freed memory).
-    memmove(l->items + i, l->items + i + 1,
-            (n - (size_t)i - 1) * sizeof(wf_value));
+    shift_left_locked(l->items, (size_t)i, n);
     wf_atomic_store_release_size_word(&l->n, n - 1);
     wf_lock_release(&l->lock);
     return 0;
@@ -844,8 +874,7 @@ m_pop(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
                              "pop index out of range");
     }
     wf_value x = l->items[i];
-    memmove(l->items + i, l->items + i + 1,
-            (n - (size_t)i - 1) * sizeof(wf_value));
+    shift_left_locked(l->items, (size_t)i, n);
     wf_atomic_store_release_size_word(&l->n, n - 1);
     wf_lock_release(&l->lock);
     return x;
@@ -871,9 +900,8 @@ m_insert(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
         wf_lock_release(&l->lock);
         return WF_NULL;
     }
-    memmove(l->items + i + 1, l->items + i,
-            (n - (size_t)i) * sizeof(wf_value));
-    l->items[i] = args[2];
+    shift_right_locked(l->items, (size_t)i, n);
+    slot_put(&l->items[i], args[2]);
     wf_atomic_store_release_size_word(&l->n, n + 1);
     wf_lock_release(&l->lock);
     return WF_NONE;
@@ -959,8 +987,7 @@ m_remove(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
         size_t n = l->n;
         // The list may have shrunk while __eq__ ran: search again then.
         if ((size_t)r < n) {
-            memmove(l->items + r, l->items + r + 1,
-                    (n - (size_t)r - 1) * sizeof(wf_value));
+            shift_left_locked(l->items, (size_t)r, n);
             wf_atomic_store_release_size_word(&l->n, n - 1);
             wf_lock_release(&l->lock);
             return WF_NONE;
@@ -978,8 +1005,8 @@ m_reverse(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     wf_lock_acquire(&l->lock);
     for (size_t i = 0, j = l->n; i + 1 < j; i++, j--) {
         wf_value t = l->items[i];
-        wf_atomic_store_relaxed_u64_word(&l->items[i], l->items[j - 1]);
-        wf_atomic_store_relaxed_u64_word(&l->items[j - 1], t);
+        slot_put(&l->items[i], l->items[j - 1]);
+        slot_put(&l->items[j - 1], t);
     }
     wf_lock_release(&l->lock);
     return WF_NONE;

@@ -307,9 +307,11 @@ typedef struct wf_list {
     // [n], [items] and items[i] are plain words with atomic accesses
     // (atomic.h "_word": the holder and hundreds of owner-only paths read
     // them plainly; lock-free readers such as wf_list_get use _word ops).
-    size_t n;          // W: under lock. R: relaxed.
+    size_t n;          // W: under lock (release). R: acquire.
     size_t cap;        // W: under lock.
     wf_value *items;   // W: under lock (release). R: acquire.
+                       // items[i]: W: under lock, release (list.c slot_put).
+                       // R: acquire (wf_list_get).
 } wf_list;
 
 typedef struct wf_dict wf_dict;  // layout private to dict.c
@@ -593,7 +595,9 @@ wf_list_get(wf_value list, size_t i, wf_value *out)
     wf_value *items = wf_atomic_load_acquire_ptr_word((void *const *)&l->items);
     if (i >= n || items == NULL || i >= (size_t)items[-1])
         return false;
-    *out = wf_atomic_load_relaxed_u64_word(&items[i]);
+    // Acquire: pairs with list.c's release store into the slot, so the
+    // object it names is seen fully built.
+    *out = wf_atomic_load_acquire_u64_word(&items[i]);
     return true;
 }
 

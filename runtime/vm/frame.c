@@ -17,6 +17,7 @@
 #include "vm/frameobj.h"
 #include "legacy/legacy.h"
 #include "legacy/lineno.h"
+#include "threads/stw.h"
 
 // Bytes reserved per thread for frames. The region is MAP_NORESERVE: only
 // touched pages cost memory. 64 MiB holds ~500k small frames, far beyond
@@ -25,20 +26,30 @@
 
 // ===== Data stack =====
 
-static int
-ensure_data_stack(wf_thread *ts)
+int
+wf_frame_thread_init(wf_thread *ts)
 {
     if (ts->stack_base != NULL)
         return 0;
     void *p = mmap(NULL, DATA_STACK_BYTES, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
-        wf_err_no_memory(ts);
+    if (p == MAP_FAILED)
         return -1;
-    }
     ts->stack_base = p;
     ts->stack_top = p;
     ts->stack_limit = (wf_value *)((char *)p + DATA_STACK_BYTES);
+    return 0;
+}
+
+// The data stack of a thread Weft did not start (the main thread, an
+// embedder's), mapped at its first frame: MemoryError if that fails.
+static int
+ensure_data_stack(wf_thread *ts)
+{
+    if (wf_frame_thread_init(ts) < 0) {
+        wf_err_no_memory(ts);
+        return -1;
+    }
     return 0;
 }
 
@@ -217,20 +228,21 @@ frameobj_new(wf_thread *ts, wf_frame *f)
         if (fo == NULL)
             return WF_NULL;
     }
-    fo->frame = f;
+    // Not yet seen by any other thread: plain stores (.v).
+    fo->frame.v = f;
     fo->gen = f->gen != NULL ? wf_val_from_obj(f->gen) : WF_NULL;
     fo->code = wf_val_from_obj(wf_code_public(f->code));
     fo->globals = f->globals;
     fo->back = WF_NULL;
-    fo->locals = WF_NULL;
+    fo->locals.v = WF_NULL;
     fo->snap = WF_NULL;
     fo->nsnap = 0;
     fo->lasti = -1;
-    fo->trace = WF_NONE;
+    fo->trace.v = WF_NONE;
     fo->line_now = 0;
     fo->raise_line = 0;
-    fo->trace_lines = true;
-    fo->trace_opcodes = false;
+    fo->trace_lines.v = true;
+    fo->trace_opcodes.v = false;
     fo->exposed = false;
     return wf_val_from_obj(fo);
 }
@@ -276,7 +288,7 @@ detach_exposed(wf_thread *ts, wf_frame *f, wf_frameobj *fo)
             wf_err_clear(ts);
     }
     if (f->locals != WF_NULL) {
-        fo->locals = f->locals;
+        fo->locals.v = f->locals;  // before the release of [frame] below
     } else {
         // A flat copy now, the dict only if f_locals is asked for
         // (frameobj_snap_locals).
@@ -309,8 +321,10 @@ detach_exposed(wf_thread *ts, wf_frame *f, wf_frameobj *fo)
             fo->nsnap = n;
         }
     }
-    fo->frame = NULL;
     fo->gen = WF_NULL;
+    // Release: a thread that loads NULL with acquire (wf_frameobj_frame)
+    // sees the whole snapshot above.
+    wf_atomic_store_release_ptr(&fo->frame, NULL);
 }
 
 wf_value
@@ -336,14 +350,14 @@ wf_frame_detach_object(wf_thread *ts, wf_frame *f)
     if (f->frameobj == WF_NULL)
         return;
     wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(f->frameobj);
-    if (fo->frame != f)
+    if (wf_atomic_load_relaxed_ptr(&fo->frame) != f)  // we are its writer
         return;
     if (fo->exposed) {
         detach_exposed(ts, f, fo);
         return;
     }
     // Nothing but [f] holds it: it dies with the frame, unread.
-    fo->frame = NULL;
+    wf_atomic_store_relaxed_ptr(&fo->frame, NULL);
     fo->gen = WF_NULL;
     if (f->owner == WF_FRAME_OWNED_BY_THREAD) {
         f->frameobj = WF_NULL;
@@ -359,20 +373,23 @@ frameobj_traverse(wf_obj *self, wf_visit_fn visit, void *ctx)
     visit(fo->code, ctx);
     visit(fo->globals, ctx);
     visit(fo->back, ctx);
-    visit(fo->locals, ctx);
+    visit(fo->locals.v, ctx);  // world stopped: plain
     visit(fo->snap, ctx);
     if (fo->snap == WF_NULL)
         for (uint32_t i = 0; i < fo->nsnap && i < WF_FRAMEOBJ_SNAP_INLINE; i++)
             visit(fo->snap_inline[i], ctx);
-    visit(fo->trace, ctx);
+    visit(fo->trace.v, ctx);
 }
 
-// f_locals of a completed frame: the dict of its snapshot, built once.
+// f_locals of a completed frame: the dict of its snapshot, built once. Any
+// thread (the caller loaded [frame] as NULL with acquire): the snapshot is
+// immutable, and the first dict published (CAS) is everyone's.
 static wf_value
 frameobj_snap_locals(wf_thread *ts, wf_frameobj *fo)
 {
-    if (fo->locals != WF_NULL)
-        return fo->locals;
+    wf_value have = wf_atomic_load_acquire_u64(&fo->locals);
+    if (have != WF_NULL)
+        return have;
     if (fo->nsnap == 0 && fo->snap == WF_NULL &&
         ((const wf_code *)wf_val_as_obj(fo->code))->nlocalsplus != 0)
         return WF_NONE;  // no snapshot (out of memory at frame exit)
@@ -393,10 +410,127 @@ frameobj_snap_locals(wf_thread *ts, wf_frameobj *fo)
         }
     }
     wf_root_release(ts, mark);
-    fo->locals = d;
-    fo->snap = WF_NULL;
-    fo->nsnap = 0;
+    // The snapshot stays (another thread may be reading it now); the
+    // dict of whoever publishes first answers from now on.
+    wf_value expected = WF_NULL;
+    if (!wf_atomic_cas_acq_rel_u64(&fo->locals, &expected, d))
+        return expected;
     return d;
+}
+
+// ===== Frames read from other threads =====
+
+// True if [f], the live frame of a frame object, is [ts]'s own to read:
+// it lies on [ts]'s data stack, or is on [ts]'s frame chain (a generator
+// or callback frame [ts] runs now). Only [ts] pushes frames on its data
+// stack, so a frame there is never another thread's.
+static bool
+frame_is_mine(const wf_thread *ts, const wf_frame *f)
+{
+    const wf_value *p = (const wf_value *)(const void *)f;
+    if (p >= ts->stack_base && p < ts->stack_limit)
+        return true;
+    for (const wf_frame *g = ts->frame; g != NULL; g = g->previous)
+        if (g == f)
+            return true;
+    return false;
+}
+
+// What foreign_read answers.
+typedef enum fread_what {
+    FREAD_LINENO,    // f_lineno (an int)
+    FREAD_LASTI,     // f_lasti (an int)
+    FREAD_BACK,      // f_back (a frame object or None)
+    FREAD_LOCALS,    // f_locals (a dict)
+    FREAD_BUILTINS,  // f_builtins
+    FREAD_CODE,      // the code the frame runs (*code_out), for
+                     // f_trace_opcodes
+} fread_what;
+
+// Read [what] of [self]'s frame for [ts], which does not own it: in a
+// pause, where the frame is at its owner's last safe point or call and
+// cannot be popped. Returns the value, WF_NULL with an exception set, or
+// WF_NULL with nothing set if the frame completed meanwhile (the caller
+// then reads the snapshot). f_locals copies the locals into a tuple
+// allocated before the pause, and builds the dict after it; f_back may
+// allocate the caller's frame object inside the pause (an allocation
+// never collects). Caller: attached, no lock held.
+static wf_value
+foreign_read(wf_thread *ts, wf_value self, fread_what what,
+             wf_code **code_out)
+{
+    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
+    const wf_code *pub = (const wf_code *)wf_val_as_obj(fo->code);
+    size_t mark = wf_root_mark(ts);
+    wf_value r = WF_NULL, buf = WF_NULL;
+    if (wf_root_push(ts, self) < 0)
+        return WF_NULL;
+    if (what == FREAD_LOCALS) {
+        buf = wf_tuple_new(ts, pub->nlocalsplus);
+        if (buf == WF_NULL || wf_root_push(ts, buf) < 0)
+            goto done;
+    }
+    if (wf_stw_begin(ts, WF_STW_LEGACY) < 0)
+        goto done;
+    wf_frame *f = wf_atomic_load_relaxed_ptr(&fo->frame);  // world stopped
+    bool from_buf = false;
+    if (f != NULL) {
+        switch (what) {
+        case FREAD_LINENO:
+            r = wf_val_from_int(fo->line_now != 0 ? fo->line_now
+                                                  : wf_frame_lineno(f));
+            break;
+        case FREAD_LASTI:
+            r = wf_val_from_int(f->instr > f->code->code
+                                    ? wf_code_offset(wf_frame_lasti_index(f))
+                                    : -1);
+            break;
+        case FREAD_BUILTINS:
+            r = f->builtins;
+            break;
+        case FREAD_CODE:
+            *code_out = f->code;
+            r = WF_NONE;
+            break;
+        case FREAD_BACK:
+            r = f->previous == NULL ? WF_NONE
+                                    : wf_frame_get_object(ts, f->previous);
+            break;
+        case FREAD_LOCALS:
+            if (f->locals != WF_NULL) {
+                r = f->locals;
+                break;
+            }
+            from_buf = true;
+            if (f->state == WF_FRAME_COMPLETED)
+                break;
+            for (uint32_t i = 0; i < pub->nlocalsplus; i++) {
+                wf_value v = f->localsplus[i];
+                if (v != WF_NULL && wf_val_is(v, &wf_cell_type) &&
+                    (f->code->localspluskinds[i] &
+                     (WF_LOCAL_CELL | WF_LOCAL_FREE)))
+                    v = ((wf_cell *)wf_val_as_obj(v))->ref;
+                wf_tuple_items(buf)[i] = v;
+            }
+            break;
+        }
+    }
+    wf_stw_end(ts);
+    if (from_buf) {
+        wf_value d = wf_dict_new(ts);
+        if (d == WF_NULL || wf_root_push(ts, d) < 0)
+            goto done;
+        const wf_value *names = wf_tuple_items(pub->localsplusnames);
+        for (uint32_t i = 0; i < pub->nlocalsplus; i++) {
+            wf_value v = wf_tuple_items(buf)[i];
+            if (v != WF_NULL && wf_dict_set(ts, d, names[i], v) < 0)
+                goto done;
+        }
+        r = d;
+    }
+done:
+    wf_root_release(ts, mark);
+    return r;
 }
 
 static bool
@@ -409,11 +543,39 @@ static wf_value
 frameobj_getattr(wf_thread *ts, wf_value self, wf_value name)
 {
     wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
-    wf_frame *f = fo->frame;
     if (name_is(name, "f_code"))
         return fo->code;
     if (name_is(name, "f_globals"))
         return fo->globals;
+    if (name_is(name, "f_trace"))
+        return wf_frameobj_trace(fo);
+    if (name_is(name, "f_trace_lines"))
+        return wf_val_bool(wf_frameobj_trace_lines(fo));
+    if (name_is(name, "f_trace_opcodes"))
+        return wf_val_bool(wf_frameobj_trace_opcodes(fo));
+    wf_frame *f = wf_frameobj_frame(fo);
+    if (f != NULL && !frame_is_mine(ts, f)) {
+        // Another thread's live frame: read in a pause (foreign_read).
+        fread_what w;
+        if (name_is(name, "f_lineno"))
+            w = FREAD_LINENO;
+        else if (name_is(name, "f_lasti"))
+            w = FREAD_LASTI;
+        else if (name_is(name, "f_back"))
+            w = FREAD_BACK;
+        else if (name_is(name, "f_locals"))
+            w = FREAD_LOCALS;
+        else if (name_is(name, "f_builtins"))
+            w = FREAD_BUILTINS;
+        else
+            goto other;
+        wf_value r = foreign_read(ts, self, w, NULL);
+        if (r != WF_NULL || wf_err_occurred(ts))
+            return r;
+        f = wf_frameobj_frame(fo);  // completed meanwhile: its snapshot
+        if (!WF_ALWAYS(f == NULL))
+            return wf_err_format(ts, &wf_exc_RuntimeError, "frame changed");
+    }
     if (name_is(name, "f_builtins"))
         return f != NULL ? f->builtins : ts->interp->builtins_dict;
     if (name_is(name, "f_lineno")) {
@@ -443,12 +605,7 @@ frameobj_getattr(wf_thread *ts, wf_value self, wf_value name)
             return frameobj_snap_locals(ts, fo);
         return wf_frame_locals_snapshot(ts, f);
     }
-    if (name_is(name, "f_trace"))
-        return fo->trace;
-    if (name_is(name, "f_trace_lines"))
-        return wf_val_bool(fo->trace_lines);
-    if (name_is(name, "f_trace_opcodes"))
-        return wf_val_bool(fo->trace_opcodes);
+other:;
     wf_value v = wf_type_lookup(&wf_frame_type, name);
     if (v != WF_NULL) {
         if (wf_val_type(v)->flags & WF_TPF_METHOD_LIKE)
@@ -459,6 +616,46 @@ frameobj_getattr(wf_thread *ts, wf_value self, wf_value name)
                          "'frame' object has no attribute '%U'", name);
 }
 
+// Opcode events for the code [self]'s live frame runs turned [on] (off),
+// if it is still live: the code read by its owner directly, by any other
+// thread in a pause (foreign_read). The code is rooted across the switch,
+// which pauses the world itself.
+static int
+set_opcode_trace_live(wf_thread *ts, wf_value self, bool on)
+{
+    wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
+    wf_frame *f = wf_frameobj_frame(fo);
+    if (f == NULL)
+        return 0;
+    if (frame_is_mine(ts, f))
+        return wf_ltrace_set_opcode_trace(ts, f->code, on);
+    wf_code *co = NULL;
+    if (foreign_read(ts, self, FREAD_CODE, &co) == WF_NULL)
+        return wf_err_occurred(ts) ? -1 : 0;
+    size_t mark = wf_root_mark(ts);
+    if (wf_root_push(ts, wf_val_from_obj(co)) < 0)
+        return -1;
+    int rc = wf_ltrace_set_opcode_trace(ts, co, on);
+    wf_root_release(ts, mark);
+    return rc;
+}
+
+wf_value
+wf_frame_gen_object(wf_thread *ts, wf_frame *f)
+{
+    if (frame_is_mine(ts, f))
+        return f->state == WF_FRAME_COMPLETED ? WF_NONE
+                                              : wf_frame_get_object(ts, f);
+    // Suspended (any thread may resume it) or running on another thread:
+    // its state and frame object are read in a pause (foreign_read).
+    if (wf_stw_begin(ts, WF_STW_LEGACY) < 0)
+        return WF_NULL;
+    wf_value r = f->state == WF_FRAME_COMPLETED ? WF_NONE
+                                                : wf_frame_get_object(ts, f);
+    wf_stw_end(ts);
+    return r;
+}
+
 static int
 frameobj_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
 {
@@ -466,12 +663,13 @@ frameobj_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
     if (name_is(name, "f_trace")) {
         // Same as CPython 3.14 (frame_settrace): setting a trace function
         // on a frame that asked for opcodes turns them on for its code.
+        // Any thread may set it; the owner's next event sees it.
         wf_value t = v == WF_NULL ? WF_NONE : v;
-        if (t == fo->trace)
+        if (t == wf_frameobj_trace(fo))
             return 0;
-        fo->trace = t;
-        if (t != WF_NONE && fo->trace_opcodes && fo->frame != NULL)
-            return wf_ltrace_set_opcode_trace(ts, fo->frame->code, true);
+        wf_frameobj_set_trace(fo, t);
+        if (t != WF_NONE && wf_frameobj_trace_opcodes(fo))
+            return set_opcode_trace_live(ts, self, true);
         return 0;
     }
     if (name_is(name, "f_trace_lines") || name_is(name, "f_trace_opcodes")) {
@@ -486,18 +684,16 @@ frameobj_setattr(wf_thread *ts, wf_value self, wf_value name, wf_value v)
             return -1;
         }
         if (name_is(name, "f_trace_lines")) {
-            fo->trace_lines = v == WF_TRUE;
+            wf_atomic_store_relaxed_bool(&fo->trace_lines, v == WF_TRUE);
             return 0;
         }
         // Same as CPython 3.14 (frame_settrace_opcodes): on only once the
         // frame has f_trace (or at its next trace event); off at once.
-        fo->trace_opcodes = v == WF_TRUE;
-        if (fo->frame == NULL)
+        bool on = v == WF_TRUE;
+        wf_atomic_store_relaxed_bool(&fo->trace_opcodes, on);
+        if (on && wf_frameobj_trace(fo) == WF_NONE)
             return 0;
-        if (fo->trace_opcodes && fo->trace == WF_NONE)
-            return 0;
-        return wf_ltrace_set_opcode_trace(ts, fo->frame->code,
-                                          fo->trace_opcodes);
+        return set_opcode_trace_live(ts, self, on);
     }
     if (name_is(name, "f_lineno"))
         return wf_lineno_set(ts, fo, v);
@@ -519,8 +715,18 @@ frameobj_repr(wf_thread *ts, wf_value self)
 {
     wf_frameobj *fo = (wf_frameobj *)wf_val_as_obj(self);
     wf_code *co = (wf_code *)wf_val_as_obj(fo->code);
-    int32_t line = fo->frame != NULL ? wf_frame_lineno(fo->frame)
-                                     : completed_lineno(fo);
+    wf_frame *f = wf_frameobj_frame(fo);
+    int32_t line;
+    if (f != NULL && frame_is_mine(ts, f)) {
+        line = wf_frame_lineno(f);
+    } else if (f != NULL) {
+        wf_value l = foreign_read(ts, self, FREAD_LINENO, NULL);
+        if (l == WF_NULL && wf_err_occurred(ts))
+            return WF_NULL;
+        line = l != WF_NULL ? (int32_t)wf_val_as_int(l) : completed_lineno(fo);
+    } else {
+        line = completed_lineno(fo);
+    }
     return wf_str_format(ts, "<frame at %p, file %R, line %d, code %U>",
                          (void *)fo, co->filename, (int)line, co->name);
 }

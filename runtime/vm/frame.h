@@ -199,6 +199,14 @@ WF_MUST_CHECK wf_value wf_frame_get_object_hidden(wf_thread *ts, wf_frame *f);
 // MemoryError the snapshot keeps f_locals empty and clears the error.
 void wf_frame_detach_object(wf_thread *ts, wf_frame *f);
 
+// gi_frame of a generator whose frame is [f]: its frame object (made and
+// exposed if need be), or None once it completed. Read directly if [ts]
+// runs [f]; else in a pause, since another thread may run or resume it
+// (ARCHITECTURE "Frames read from other threads"). Returns WF_NULL with
+// an exception set on failure. Caller: attached, no lock held, [f]'s
+// generator rooted.
+WF_MUST_CHECK wf_value wf_frame_gen_object(wf_thread *ts, wf_frame *f);
+
 // The frame object a traceback entry for [f] holds (tb_frame): [f]'s,
 // made and exposed if need be, with the exception in flight kept; None
 // only if memory ran out. Never reaches a safe point.
@@ -232,6 +240,13 @@ wf_frame_pop(wf_thread *ts, wf_frame *f)
 // Visit every value [f] holds: code, function, dicts, frame object,
 // localsplus, and the value stack up to its saved sp.
 void wf_frame_visit(wf_frame *f, wf_visit_fn visit, void *ctx);
+
+// Map [ts]'s data stack region now (a no-op if it is mapped). `_thread`
+// calls it before the OS thread starts, so that a started thread never
+// fails for want of it (threadingmod.c start_thread); other threads map it
+// at their first frame. Returns 0, or -1 with nothing raised.
+// Caller: [ts]'s owner, or its creator while [ts] has not started.
+WF_MUST_CHECK int wf_frame_thread_init(wf_thread *ts);
 
 // Release [ts]'s data stack region (thread exit). Caller: the owner, with no
 // frame left on it.
