@@ -14,7 +14,10 @@
 // Rules the text keeps so that an expected exception never ends a round
 // by itself: callbacks and trace functions raise, DISABLE or jump only in
 // the workload's code (WORK); a non-callable callback stays registered
-// only for the length of one operation (regjunk); no operation blocks
+// only on tool 5, which no other operation uses, with events only in
+// jfn's code and only for the length of one operation (regjunk), since a
+// raising LINE callback would stop every line, its own cleanup's too; no
+// operation blocks
 // without a timeout; the main part retries what an event raised into it.
 #ifndef WF_STRESS_FUZZ_PRELUDE_H
 #define WF_STRESS_FUZZ_PRELUDE_H
@@ -99,11 +102,19 @@ static const char fz_prelude[] =
     "def cb_other(code, *a):\n"
     "    return 5\n"
     "CBS = [cb_count, cb_disable, cb_raise, cb_meddle, cb_other, None]\n"
-    "def regjunk(tool, ev, junk):\n"
+    "def jfn(k):\n"
+    "    for i in range(k):\n"
+    "        k += len('ab')\n"
+    "    return k\n"
+    "def regjunk(ev, junk):\n"
+    "    M.use_tool_id(5, 'junk')\n"
     "    try:\n"
-    "        M.register_callback(tool, ev, junk)\n"
+    "        M.register_callback(5, ev, junk)\n"
+    "        M.set_local_events(5, jfn.__code__, ev)\n"
+    "        jfn(2)\n"
     "    finally:\n"
-    "        M.register_callback(tool, ev, cb_count)\n"
+    "        M.set_local_events(5, jfn.__code__, 0)\n"
+    "        M.free_tool_id(5)\n"
     "def claim(tool, ev, cb, mask, k):\n"
     "    M.use_tool_id(tool, 'fz')\n"
     "    M.register_callback(tool, ev, cb)\n"
@@ -205,7 +216,8 @@ static const char fz_prelude[] =
     "def f_name(s, n):\n"
     "    return n\n"
     "def f_mut(s, *a):\n"
-    "    L.append(1)\n"
+    "    if len(L) < 300:\n"
+    "        L.append(1)\n"
     "    return 0\n"
     "FNS = [f_str, f_int, f_div, f_noarg, f_true, f_neg, f_iter, f_name,\n"
     "       f_mut, None, 5, 'x', len, lambda s, *a: 7]\n"
