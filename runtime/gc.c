@@ -216,11 +216,14 @@ mark_thread(wf_thread *t, mark_state *ms)
     wf_gc_visit(wf_atomic_load_relaxed_u64(&t->pyobj), ms);
 }
 
-// Sweep list [head]: unmark survivors, free the dead, except those whose
-// type reclaims them for [owner] (object.h; NULL for orphan lists: none).
-// Adds to *[live] and *[freed].
+// Sweep list [head]: unmark survivors, finalize the dead and move them to
+// *[dead] (freed once every list is swept: a dead object's type may itself
+// be dead, and is read until then), except those whose type reclaims them
+// for [owner] (object.h; NULL for orphan lists: none). Adds to *[live] and
+// *[freed].
 static void
-sweep_list(wf_obj **head, size_t *live, size_t *freed, wf_thread *owner)
+sweep_list(wf_obj **head, size_t *live, size_t *freed, wf_thread *owner,
+           wf_obj **dead)
 {
     WF_ASSERT_WORLD_STOPPED();  // every thread's list, every header
     wf_obj **link = head;
@@ -238,7 +241,8 @@ sweep_list(wf_obj **head, size_t *live, size_t *freed, wf_thread *owner)
             *link = o->gc_next;
             if (o->type->finalize != NULL)
                 o->type->finalize(o);
-            free(o);
+            o->gc_next = *dead;
+            *dead = o;
             (*freed)++;
         }
     }
@@ -286,17 +290,18 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
     // Finalizers only free non-object memory: nothing here runs user code
     // (ARCHITECTURE "Nothing runs inside a pause but ...").
     size_t live = 0, freed = 0;
+    wf_obj *dead = NULL;
     for (wf_thread *t = interp->threads; t != NULL; t = t->next) {
-        sweep_list(&t->alloc_head, &live, &freed, t);
+        sweep_list(&t->alloc_head, &live, &freed, t, &dead);
         t->alloc_bytes = 0;
         t->alloc_unreported = stress_bias();
     }
     // Lists of exited threads: sweep each, then splice the survivors onto
     // the one orphan list.
-    sweep_list(&interp->orphan_head, &live, &freed, NULL);
+    sweep_list(&interp->orphan_head, &live, &freed, NULL, &dead);
     for (size_t i = 0; i < interp->norphan_lists; i++) {
         wf_obj *head = interp->orphan_lists[i];
-        sweep_list(&head, &live, &freed, NULL);
+        sweep_list(&head, &live, &freed, NULL, &dead);
         if (head == NULL)
             continue;
         wf_obj *tail = head;
@@ -306,6 +311,13 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
         interp->orphan_head = head;
     }
     interp->norphan_lists = 0;
+    // Every list swept: no live object and no dead one's type is read any
+    // more (an instance may be swept after its class; the fuzzer found it:
+    // tests/scripts/adversarial/fz_gc_class_dies_first).
+    for (wf_obj *o = dead, *next; o != NULL; o = next) {
+        next = o->gc_next;
+        free(o);
+    }
     for (size_t i = 0; i < ms.nimm; i++)
         ms.immortals[i]->gc_bits &= ~WF_GC_MARK;
     // Retired arrays are freed by wf_stw_end (every pause).
