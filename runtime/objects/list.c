@@ -643,11 +643,16 @@ list_setslice(wf_thread *ts, wf_value list, wf_value slice, wf_value v)
     if (step == 1) {
         if (stop < start)
             stop = start;
-        memcpy(na, l->items, (size_t)start * sizeof(wf_value));
+        // (No memcpy of nothing: an empty list's array may be NULL.)
+        if (start > 0)
+            memcpy(na, l->items, (size_t)start * sizeof(wf_value));
         o = (size_t)start;
-        memcpy(na + o, wf_tuple_items(src), m * sizeof(wf_value));
+        if (m > 0)
+            memcpy(na + o, wf_tuple_items(src), m * sizeof(wf_value));
         o += m;
-        memcpy(na + o, l->items + stop, (n - (size_t)stop) * sizeof(wf_value));
+        if (n > (size_t)stop)
+            memcpy(na + o, l->items + stop,
+                   (n - (size_t)stop) * sizeof(wf_value));
         o += n - (size_t)stop;
     } else {
         // Extended-slice deletion: keep indices not on the slice.
