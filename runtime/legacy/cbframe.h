@@ -128,7 +128,7 @@ wf_cbf_enter(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
     nf->instr = co->code + 1;
     nf->frameobj = WF_NULL;
     nf->mon_jump_to = NULL;
-    nf->state = WF_FRAME_EXECUTING;
+    wf_frame_set_state(nf, WF_FRAME_EXECUTING);
     nf->previous = ts->frame;
     ts->recursion_depth++;
     r->stack_top = ts->stack_top;

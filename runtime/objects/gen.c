@@ -36,7 +36,7 @@ wf_gen_new_from_frame(wf_thread *ts, wf_frame *f)
     gf->frameobj = WF_NULL;
     gf->gen = g;
     gf->owner = WF_FRAME_OWNED_BY_GENERATOR;
-    gf->state = WF_FRAME_CREATED;
+    wf_frame_set_state(gf, WF_FRAME_CREATED);
     gf->is_entry = WF_FRAME_ENTRY;
     g->frame = gf;
     g->exc_info.exc = WF_NONE;
@@ -66,14 +66,14 @@ gen_send_ex(wf_thread *ts, wf_gen *g, wf_value v, bool throwing,
     }
     wf_frame *f = g->frame;
     int result = -1;
-    if (f->state == WF_FRAME_COMPLETED) {
+    if (wf_frame_state(f) == WF_FRAME_COMPLETED) {
         if (!throwing) {
             *out = WF_NONE;
             result = 0;
         }
         goto done;
     }
-    if (f->state == WF_FRAME_CREATED && !throwing && v != WF_NONE) {
+    if (wf_frame_state(f) == WF_FRAME_CREATED && !throwing && v != WF_NONE) {
         wf_err_format(ts, &wf_exc_TypeError,
                       "can't send non-None value to a just-started "
                       "generator");
@@ -99,7 +99,7 @@ gen_send_ex(wf_thread *ts, wf_gen *g, wf_value v, bool throwing,
     g->exc_info.previous = NULL;
     ts->recursion_depth--;
     if (r == WF_NULL) {
-        f->state = WF_FRAME_COMPLETED;
+        wf_frame_set_state(f, WF_FRAME_COMPLETED);
         if (wf_err_matches(ts, &wf_exc_StopIteration)) {
             // PEP 479, in case the body had no STOPITERATION_ERROR handler.
             wf_value exc = wf_err_fetch(ts);
@@ -117,7 +117,7 @@ gen_send_ex(wf_thread *ts, wf_gen *g, wf_value v, bool throwing,
         goto done;
     }
     *out = r;
-    result = f->state == WF_FRAME_SUSPENDED ? 1 : 0;
+    result = wf_frame_state(f) == WF_FRAME_SUSPENDED ? 1 : 0;
 done:
     wf_atomic_store_release_u32(&g->running, 0);
     return result;
@@ -280,13 +280,13 @@ gen_m_close(wf_thread *ts, const wf_value *args, size_t nargs,
         return WF_NULL;
     wf_gen *g = as_gen(args[0]);
     wf_frame *f = g->frame;
-    if (f->state == WF_FRAME_CREATED || f->state == WF_FRAME_COMPLETED) {
+    if (wf_frame_state(f) == WF_FRAME_CREATED || wf_frame_state(f) == WF_FRAME_COMPLETED) {
         if (wf_atomic_load_acquire_u32(&g->running))
             return wf_err_format(ts, &wf_exc_ValueError,
                                  "generator already executing");
-        if (f->state == WF_FRAME_CREATED)
+        if (wf_frame_state(f) == WF_FRAME_CREATED)
             wf_frame_detach_object(ts, f);
-        f->state = WF_FRAME_COMPLETED;
+        wf_frame_set_state(f, WF_FRAME_COMPLETED);
         return WF_NONE;
     }
     (void)wf_err_set_none(ts, &wf_exc_GeneratorExit);
@@ -341,9 +341,9 @@ gen_getattr(wf_thread *ts, wf_value self, wf_value name)
     if (name_is(name, "gi_code"))
         return wf_val_from_obj(f->code);
     if (name_is(name, "gi_running"))
-        return wf_val_bool(f->state == WF_FRAME_EXECUTING);
+        return wf_val_bool(wf_frame_state(f) == WF_FRAME_EXECUTING);
     if (name_is(name, "gi_suspended"))
-        return wf_val_bool(f->state == WF_FRAME_SUSPENDED);
+        return wf_val_bool(wf_frame_state(f) == WF_FRAME_SUSPENDED);
     if (name_is(name, "gi_yieldfrom"))
         return WF_NONE;
     if (name_is(name, "__name__"))

@@ -288,7 +288,7 @@ leave_frame(wf_thread *ts, wf_frame *done)
     ts->frame = done->previous;
     if (done->owner == WF_FRAME_OWNED_BY_GENERATOR) {
         wf_frame_detach_object(ts, done);
-        done->state = WF_FRAME_COMPLETED;
+        wf_frame_set_state(done, WF_FRAME_COMPLETED);
         done->previous = NULL;
         return WF_FRAME_ENTRY;
     }
@@ -462,7 +462,7 @@ run_frame(wf_thread *ts, wf_frame *f, bool throwing)
 
     f->previous = ts->frame;
     ts->frame = f;
-    f->state = WF_FRAME_EXECUTING;
+    wf_frame_set_state(f, WF_FRAME_EXECUTING);
     LOAD_FRAME();
     if (throwing) {
         FIRE(wf_fire_py_throw(ts, f, THIS_PC));
@@ -587,7 +587,7 @@ callback_returned: {
         // YIELD_VALUE's steps after its event.
         retval = POP();
         f->sp = sp;
-        f->state = WF_FRAME_SUSPENDED;
+        wf_frame_set_state(f, WF_FRAME_SUSPENDED);
         ts->frame = f->previous;
         f->previous = NULL;
         return retval;

@@ -145,7 +145,7 @@ TARGET(POP_JUMP_IF_NOT_NONE) {
             f->instr = next_pc;                                            \
             f->sp = sp - oparg - 2 - (k);                                  \
             nf->previous = f;                                              \
-            nf->state = WF_FRAME_EXECUTING;                                \
+            wf_frame_set_state(nf, WF_FRAME_EXECUTING);                                \
             ts->frame = nf;                                                \
             f = nf;                                                        \
             LOAD_FRAME();                                                  \
@@ -218,7 +218,7 @@ TARGET(YIELD_VALUE) {
     retval = POP();
     f->instr = next_pc;
     f->sp = sp;
-    f->state = WF_FRAME_SUSPENDED;
+    wf_frame_set_state(f, WF_FRAME_SUSPENDED);
     ts->frame = f->previous;
     f->previous = NULL;
     return retval;

@@ -111,7 +111,7 @@ wf_frame_locals_snapshot(wf_thread *ts, wf_frame *f)
     if (d == WF_NULL)
         return WF_NULL;
     const wf_code *co = f->code;
-    if (f->state == WF_FRAME_COMPLETED)
+    if (wf_frame_state(f) == WF_FRAME_COMPLETED)
         return d;
     wf_value *names = wf_tuple_items(co->localsplusnames);
     for (uint32_t i = 0; i < co->nlocalsplus; i++) {
@@ -136,7 +136,7 @@ wf_frame_visit(wf_frame *f, wf_visit_fn visit, void *ctx)
     visit(f->builtins, ctx);
     visit(f->locals, ctx);
     visit(f->frameobj, ctx);
-    if (f->state == WF_FRAME_COMPLETED)
+    if (wf_frame_state(f) == WF_FRAME_COMPLETED)
         return;
     for (wf_value *p = f->localsplus; p < f->sp; p++)
         visit(*p, ctx);
@@ -309,7 +309,7 @@ detach_exposed(wf_thread *ts, wf_frame *f, wf_frameobj *fo)
             wf_err_restore(ts, saved);
         }
         if (ok) {
-            bool done = f->state == WF_FRAME_COMPLETED;  // locals gone
+            bool done = wf_frame_state(f) == WF_FRAME_COMPLETED;  // locals gone
             for (uint32_t i = 0; i < n; i++) {
                 wf_value v = done ? WF_NULL : f->localsplus[i];
                 if (v != WF_NULL &&
@@ -502,7 +502,7 @@ foreign_read(wf_thread *ts, wf_value self, fread_what what,
                 break;
             }
             from_buf = true;
-            if (f->state == WF_FRAME_COMPLETED)
+            if (wf_frame_state(f) == WF_FRAME_COMPLETED)
                 break;
             for (uint32_t i = 0; i < pub->nlocalsplus; i++) {
                 wf_value v = f->localsplus[i];
@@ -644,13 +644,13 @@ wf_value
 wf_frame_gen_object(wf_thread *ts, wf_frame *f)
 {
     if (frame_is_mine(ts, f))
-        return f->state == WF_FRAME_COMPLETED ? WF_NONE
+        return wf_frame_state(f) == WF_FRAME_COMPLETED ? WF_NONE
                                               : wf_frame_get_object(ts, f);
     // Suspended (any thread may resume it) or running on another thread:
     // its state and frame object are read in a pause (foreign_read).
     if (wf_stw_begin(ts, WF_STW_LEGACY) < 0)
         return WF_NULL;
-    wf_value r = f->state == WF_FRAME_COMPLETED ? WF_NONE
+    wf_value r = wf_frame_state(f) == WF_FRAME_COMPLETED ? WF_NONE
                                                 : wf_frame_get_object(ts, f);
     wf_stw_end(ts);
     return r;

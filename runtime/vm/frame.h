@@ -50,7 +50,10 @@ struct wf_frame {
     void *gen;          // owning wf_gen for generator frames, else NULL
     uint32_t nwords;    // size on the data stack, in wf_value words
     uint8_t owner;      // WF_FRAME_OWNED_BY_*
-    uint8_t state;      // WF_FRAME_* life cycle
+    // WF_FRAME_* life cycle. W: the thread running the frame; R: also
+    // other threads (a generator's gi_running/gi_suspended, a foreign
+    // frame object's f_lineno): relaxed, wf_frame_state().
+    wf_atomic_u8 state;
     uint8_t is_entry;   // WF_FRAME_ENTRY: returning leaves wf_eval_frame
                         // (called from C); WF_FRAME_CALLBACK: a trace
                         // function run by the eval loop (legacy/cbframe.h)
@@ -67,6 +70,20 @@ struct wf_frame {
     const wf_codeunit *mon_jump_to;
     wf_value localsplus[];  // nlocalsplus slots, then stacksize slots
 };
+
+// The frame's WF_FRAME_* state. Relaxed: a reader on another thread sees
+// some recent state and nothing it could dereference depends on it.
+static inline uint8_t
+wf_frame_state(const wf_frame *f)
+{
+    return wf_atomic_load_relaxed_u8(&f->state);
+}
+
+static inline void
+wf_frame_set_state(wf_frame *f, uint8_t state)
+{
+    wf_atomic_store_relaxed_u8(&f->state, state);
+}
 
 // Words of a frame of [co] (header + localsplus + value stack).
 static inline size_t
@@ -114,7 +131,7 @@ wf_frame_init_header(wf_frame *f, size_t words, wf_code *co, wf_value func,
     f->gen = NULL;
     f->nwords = (uint32_t)words;
     f->owner = WF_FRAME_OWNED_BY_THREAD;
-    f->state = WF_FRAME_CREATED;
+    wf_frame_set_state(f, WF_FRAME_CREATED);
     f->is_entry = 0;
     f->pad_ = 0;
     f->mon_jump_to = NULL;
@@ -232,7 +249,7 @@ wf_frame_pop(wf_thread *ts, wf_frame *f)
 {
     if (WF_UNLIKELY(f->frameobj != WF_NULL))
         wf_frame_detach_object(ts, f);
-    f->state = WF_FRAME_COMPLETED;
+    wf_frame_set_state(f, WF_FRAME_COMPLETED);
     ts->stack_top = (wf_value *)f;
     ts->recursion_depth--;
 }
