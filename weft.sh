@@ -117,10 +117,9 @@ test_asan() {
         run_ctest build-asan -L 'unit|script' || return 1
     # The API fuzzer, a bounded 25 s (stress/sc_fuzz.c; its seed is
     # printed: weft stress --scenario fuzz --seed S replays). Known findings
-    # are left to their script tests (tests/scripts/adversarial/fz_*).
+    # become script tests (tests/scripts/adversarial/fz_*).
     ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1} \
         UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-        WEFT_FUZZ_SKIP_KNOWN=1 \
         "$root/build-asan/weft" stress --scenario fuzz --seconds 25
 }
 
@@ -157,10 +156,10 @@ test_tsan() {
             "${norand[@]}" sh "$root/tests/run_script_tests.sh" \
             "$root/build-tsan/weft" "$root/tests/scripts/$area" || return 1
     done
-    TSAN_OPTIONS="$tsan_opts:exitcode=66" WEFT_FUZZ_SKIP_KNOWN=1 \
+    TSAN_OPTIONS="$tsan_opts:exitcode=66" \
         "${norand[@]}" "$root/build-tsan/weft" stress --seconds 10 || return 1
     # The API fuzzer again, 15 s more (25 s in all under TSan).
-    TSAN_OPTIONS="$tsan_opts:exitcode=66" WEFT_FUZZ_SKIP_KNOWN=1 \
+    TSAN_OPTIONS="$tsan_opts:exitcode=66" \
         "${norand[@]}" "$root/build-tsan/weft" stress --scenario fuzz \
         --seconds 15
 }

@@ -25,11 +25,8 @@
 // or python3.14t. Environment: WEFT_FUZZ_ROUND=R runs round R only;
 // WEFT_FUZZ_GROUPS=mon,trace,thread,frame,type,listdict,gen,weft picks the
 // operation groups (default all; a leading '-' on the list drops those
-// instead: -type); WEFT_FUZZ_OPS=K sets the operations per thread;
-// WEFT_FUZZ_SKIP_KNOWN=1 leaves out what the known findings trip on (the
-// current_thread().ident check, tests/scripts/adversarial/fz_thread_ident.py;
-// huge and negative timeouts, fz_timeout_huge.py) so that a run can look
-// past them.
+// instead: -type); WEFT_FUZZ_OPS=K sets the operations per thread.
+// Findings are kept, once fixed, as tests/scripts/adversarial/fz_*.py.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdarg.h>
@@ -122,14 +119,12 @@ junk(uint64_t *rng)
 
 // A wrong timeout: never one that blocks for good or for long (None and
 // -1 mean forever, 7 is seven seconds).
-static bool skip_known;  // WEFT_FUZZ_SKIP_KNOWN
-
 static const char *
 tjunk(uint64_t *rng)
 {
     static const char *const t[] = {"'x'", "()", "[]", "object()", "len",
                                     "0", "''", "1e300", "-1.5", "-5"};
-    return pick(rng, t, N_OF(t) - (skip_known ? 3 : 0));
+    return pick(rng, t, N_OF(t));
 }
 
 static const char *
@@ -725,8 +720,7 @@ gen_program(fz_buf *b, const wf_stress_cfg *cfg, uint64_t rseed, long round,
         nthreads);
     put(b, "# Replays alone: weft THIS_FILE (or python3.14t); exit 0 and a "
            "last line 'fuzz ok' when every invariant held.\n");
-    put(b, "CHECK_IDENT = %s\n",
-        skip_known ? "False" : "True");
+    put(b, "CHECK_IDENT = True\n");
     put(b, "%s", fz_prelude);
     long nops = 0;
     for (int k = 0; k < nthreads; k++) {
@@ -862,7 +856,6 @@ wf_stress_fuzz_run(const wf_stress_cfg *cfg)
 {
     fz_cfg = cfg;
     unsigned groups = parse_groups(cfg);
-    skip_known = getenv("WEFT_FUZZ_SKIP_KNOWN") != NULL;
     const char *e = getenv("WEFT_FUZZ_ROUND");
     long only = e != NULL ? atol(e) : 0;
     e = getenv("WEFT_FUZZ_OPS");

@@ -143,10 +143,12 @@ missing_frame(wf_thread *ts)
 static inline int
 deliver(wf_thread *ts, wf_frame *f, int ev, int what, wf_value arg)
 {
-    if (WF_LIKELY(ts->c_tracefunc == wf_ltrace_trampoline))
+    wf_tracefunc fn = ts->c_tracefunc;
+    if (WF_LIKELY(fn == wf_ltrace_trampoline))
         return trampoline(ts, ts->c_traceobj, f, what, arg, ev);
-    return wf_lslot_call(ts, ts->c_tracefunc, ts->c_traceobj, f, what, arg,
-                         ev);
+    if (fn == NULL)
+        return 0;  // cleared by a pause at a safe point since the event
+    return wf_lslot_call(ts, fn, ts->c_traceobj, f, what, arg, ev);
 }
 
 // call_trace_func: deliver [what]/[arg] for event [ev] of [f], the
@@ -157,9 +159,14 @@ call_trace_func(wf_thread *ts, wf_frame *f, int ev, int what, wf_value arg)
     wf_frameobj *fo = wf_frameobj_of(f);
     // CPython 3.14: a frame that asked for opcodes gets them from its
     // next trace event on, even if it set f_trace_opcodes before f_trace.
-    if (fo != NULL && wf_frameobj_trace_opcodes(fo) &&
-        wf_ltrace_set_opcode_trace(ts, f->code, true) < 0)
-        return WF_NULL;
+    if (fo != NULL && wf_frameobj_trace_opcodes(fo)) {
+        if (wf_ltrace_set_opcode_trace(ts, f->code, true) < 0)
+            return WF_NULL;
+        // Taking the monitoring mutex is a safe point: a pause there may
+        // have cleared this thread's slot (settrace_all_threads(None)).
+        if (ts->c_tracefunc == NULL)
+            return WF_NONE;
+    }
     int err = deliver(ts, f, ev, what, arg);
     if ((fo = wf_frameobj_of(f)) != NULL)
         fo->line_now = 0;

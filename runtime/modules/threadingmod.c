@@ -18,6 +18,7 @@
 #include "atomic.h"
 #include "compiler/compile.h"
 #include "objects/error.h"
+#include "modules/timeout.h"
 #include "vm/eval.h"
 #include "legacy/legacy.h"
 #include "modules/modules.h"
@@ -36,25 +37,6 @@ cond_init(pthread_cond_t *c)
     pthread_condattr_destroy(&a);
 }
 
-// Absolute CLOCK_MONOTONIC deadline [secs] from now.
-static struct timespec
-deadline_after(double secs)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    if (secs > 1e9)
-        secs = 1e9;
-    time_t whole = (time_t)secs;
-    long ns = (long)((secs - (double)whole) * 1e9);
-    t.tv_sec += whole;
-    t.tv_nsec += ns;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
-}
-
 // Wait on [c]/[m] (held) until [dl] (NULL: forever). Returns false on
 // timeout.
 static bool
@@ -68,19 +50,18 @@ cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m,
     return pthread_cond_timedwait(c, m, dl) != ETIMEDOUT;
 }
 
-// Parse a timeout argument: WF_NULL/None -> -1 (forever). Returns 0 or -1.
+// Parse a join timeout: WF_NULL/None -> -1 (forever); a negative one is 0
+// (Thread.join clamps it first). Returns 0 or -1.
 static int
-parse_timeout(wf_thread *ts, wf_value v, double *out)
+parse_timeout(wf_thread *ts, wf_value v, int64_t *ns)
 {
-    *out = -1;
+    *ns = -1;
     if (v == WF_NULL || v == WF_NONE)
         return 0;
-    if (wf_float_as_double(ts, v, out) < 0)
+    if (wf_timeout_ns(ts, v, ns) < 0)
         return -1;
-    if (isnan(*out)) {
-        wf_err_format(ts, &wf_exc_ValueError, "Invalid value NaN (not a number)");
-        return -1;
-    }
+    if (*ns < 0)
+        *ns = 0;
     return 0;
 }
 
@@ -131,10 +112,11 @@ lock_type_new(wf_thread *ts, wf_type *type, const wf_value *args,
 }
 
 // acquire(blocking=True, timeout=-1) argument parsing, as CPython's
-// lock_acquire_parse_args. *[secs] < 0: forever; 0: don't block.
+// lock_acquire_parse_args: the timeout is converted first (its errors come
+// before the others). *[ns] < 0: forever; 0: don't block.
 static int
 acquire_args(wf_thread *ts, const wf_value *args, size_t nargs,
-             wf_value kwnames, double *secs)
+             wf_value kwnames, int64_t *ns)
 {
     static const char *const names[] = {"blocking", "timeout"};
     wf_value a[2];
@@ -148,27 +130,28 @@ acquire_args(wf_thread *ts, const wf_value *args, size_t nargs,
             return -1;
         blocking = t;
     }
-    double timeout = -1;
-    if (a[1] != WF_NULL && wf_float_as_double(ts, a[1], &timeout) < 0)
+    const int64_t unset = -1000000000LL;  // timeout=-1, in nanoseconds
+    int64_t timeout = unset;
+    if (a[1] != WF_NULL && wf_timeout_ns(ts, a[1], &timeout) < 0)
         return -1;
-    if (!blocking && timeout != -1) {
+    if (!blocking && timeout != unset) {
         wf_err_format(ts, &wf_exc_ValueError,
                       "can't specify a timeout for a non-blocking call");
         return -1;
     }
-    if (timeout < 0 && timeout != -1) {
+    if (timeout < 0 && timeout != unset) {
         wf_err_format(ts, &wf_exc_ValueError,
                       "timeout value must be a non-negative number");
         return -1;
     }
-    *secs = blocking ? timeout : 0;
+    *ns = !blocking ? 0 : timeout == unset ? -1 : timeout;
     return 0;
 }
 
 // Take [l] for [me] (0 for a plain lock). Returns true if taken. Waits
 // detached. Caller: attached.
 static bool
-tlock_take(wf_thread *ts, tlock *l, uint64_t me, double secs)
+tlock_take(wf_thread *ts, tlock *l, uint64_t me, int64_t ns)
 {
     pthread_mutex_lock(&l->mutex);  // a leaf: never held across a wait
     if (me != 0 && l->locked.v && l->owner == me) {
@@ -176,7 +159,7 @@ tlock_take(wf_thread *ts, tlock *l, uint64_t me, double secs)
         pthread_mutex_unlock(&l->mutex);
         return true;
     }
-    if (!l->locked.v || secs == 0) {
+    if (!l->locked.v || ns == 0) {
         bool got = !l->locked.v;
         if (got) {
             wf_atomic_store_relaxed_u32(&l->locked, 1);
@@ -189,13 +172,13 @@ tlock_take(wf_thread *ts, tlock *l, uint64_t me, double secs)
     pthread_mutex_unlock(&l->mutex);
 
     struct timespec dl;
-    if (secs > 0)
-        dl = deadline_after(secs);
+    if (ns > 0)
+        dl = wf_timeout_deadline(ns);
     wf_thread_detach(ts);
     pthread_mutex_lock(&l->mutex);
     bool got = true;
     while (l->locked.v) {
-        if (!cond_wait_until(&l->cond, &l->mutex, secs > 0 ? &dl : NULL) &&
+        if (!cond_wait_until(&l->cond, &l->mutex, ns > 0 ? &dl : NULL) &&
             l->locked.v) {
             got = false;
             break;
@@ -221,10 +204,10 @@ static wf_value
 lock_m_acquire(wf_thread *ts, const wf_value *args, size_t nargs,
                wf_value kwnames)
 {
-    double secs;
-    if (acquire_args(ts, args, nargs, kwnames, &secs) < 0)
+    int64_t ns;
+    if (acquire_args(ts, args, nargs, kwnames, &ns) < 0)
         return WF_NULL;
-    return wf_val_bool(tlock_take(ts, as_tlock(args[0]), 0, secs));
+    return wf_val_bool(tlock_take(ts, as_tlock(args[0]), 0, ns));
 }
 
 static wf_value
@@ -289,10 +272,10 @@ static wf_value
 rlock_m_acquire(wf_thread *ts, const wf_value *args, size_t nargs,
                 wf_value kwnames)
 {
-    double secs;
-    if (acquire_args(ts, args, nargs, kwnames, &secs) < 0)
+    int64_t ns;
+    if (acquire_args(ts, args, nargs, kwnames, &ns) < 0)
         return WF_NULL;
-    return wf_val_bool(tlock_take(ts, as_tlock(args[0]), ts->ident, secs));
+    return wf_val_bool(tlock_take(ts, as_tlock(args[0]), ts->ident, ns));
 }
 
 static wf_value
@@ -432,6 +415,21 @@ event_m_is_set(wf_thread *ts, const wf_value *args, size_t nargs,
     return wf_val_bool(wf_atomic_load_relaxed_u32(&as_event(args[0])->flag));
 }
 
+// The flag read under the mutex: a True answer orders the setter's
+// writes before the waiter's reads (a relaxed read would not).
+static bool
+event_flag(tevent *e)
+{
+    pthread_mutex_lock(&e->mutex);  // a leaf
+    bool flag = e->flag.v != 0;
+    pthread_mutex_unlock(&e->mutex);
+    return flag;
+}
+
+// Event.wait(timeout=None), as CPython's (threading.Condition.wait under
+// it): a set event answers True whatever the timeout; otherwise a timeout
+// that is not > 0 (negative, NaN) answers False at once, and a positive
+// one is converted as a lock timeout (OverflowError when too large).
 static wf_value
 event_m_wait(wf_thread *ts, const wf_value *args, size_t nargs,
              wf_value kwnames)
@@ -441,17 +439,30 @@ event_m_wait(wf_thread *ts, const wf_value *args, size_t nargs,
     if (wf_arg_parse(ts, "wait", args + 1, nargs - 1, kwnames, names, 1, 1,
                      0, a) < 0)
         return WF_NULL;
-    double secs;
-    if (parse_timeout(ts, a[0], &secs) < 0)
-        return WF_NULL;
     tevent *e = as_event(args[0]);
+    if (event_flag(e))
+        return WF_TRUE;
+    int64_t ns = -1;  // forever
+    if (a[0] != WF_NULL && a[0] != WF_NONE) {
+        wf_value pos = wf_obj_richcompare(ts, a[0], wf_val_from_int(0),
+                                          WF_CMP_GT);
+        if (pos == WF_NULL)
+            return WF_NULL;
+        int t = wf_obj_truthy(ts, pos);
+        if (t < 0)
+            return WF_NULL;
+        if (!t)
+            return wf_val_bool(event_flag(e));
+        if (wf_timeout_ns(ts, a[0], &ns) < 0)
+            return WF_NULL;
+    }
     struct timespec dl;
-    if (secs >= 0)
-        dl = deadline_after(secs);
+    if (ns >= 0)
+        dl = wf_timeout_deadline(ns);
     wf_thread_detach(ts);
     pthread_mutex_lock(&e->mutex);
     while (!e->flag.v)
-        if (!cond_wait_until(&e->cond, &e->mutex, secs >= 0 ? &dl : NULL))
+        if (!cond_wait_until(&e->cond, &e->mutex, ns >= 0 ? &dl : NULL))
             break;
     bool flag = e->flag.v != 0;
     pthread_mutex_unlock(&e->mutex);
@@ -685,19 +696,19 @@ handle_m_join(wf_thread *ts, const wf_value *args, size_t nargs,
     if (wf_arg_parse(ts, "join", args + 1, nargs - 1, kwnames, names, 1, 1, 0,
                      a) < 0)
         return WF_NULL;
-    double secs;
-    if (parse_timeout(ts, a[0], &secs) < 0)
+    int64_t ns;
+    if (parse_timeout(ts, a[0], &ns) < 0)
         return WF_NULL;
     thandle_shared *sh = as_handle(args[0])->sh;
     if (sh == NULL)
         return WF_FALSE;  // the main thread: never joined here
     struct timespec dl;
-    if (secs >= 0)
-        dl = deadline_after(secs);
+    if (ns >= 0)
+        dl = wf_timeout_deadline(ns);
     wf_thread_detach(ts);
     pthread_mutex_lock(&sh->mutex);
     while (!sh->done)
-        if (!cond_wait_until(&sh->cond, &sh->mutex, secs >= 0 ? &dl : NULL))
+        if (!cond_wait_until(&sh->cond, &sh->mutex, ns >= 0 ? &dl : NULL))
             break;
     bool done = sh->done;
     pthread_mutex_unlock(&sh->mutex);

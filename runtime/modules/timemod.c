@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "objects/error.h"
+#include "modules/timeout.h"
 #include "objects/object.h"
 #include "threads/thread.h"
 
@@ -80,22 +81,14 @@ t_sleep(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
 {
     if (wf_arg_check(ts, "sleep", nargs, kw, 1, 1) < 0)
         return WF_NULL;
-    double secs;
-    if (!wf_int_check(args[0]) && !wf_val_is(args[0], &wf_float_type))
-        return wf_err_format(ts, &wf_exc_TypeError,
-                             "'%s' object cannot be interpreted as an "
-                             "integer or float", wf_obj_type_name(args[0]));
-    if (wf_float_as_double(ts, args[0], &secs) < 0)
+    int64_t ns;
+    if (wf_timeout_ns(ts, args[0], &ns) < 0)
         return WF_NULL;
-    if (isnan(secs))
-        return wf_err_format(ts, &wf_exc_ValueError,
-                             "Invalid value NaN (not a number)");
-    if (secs < 0)
+    if (ns < 0)
         return wf_err_format(ts, &wf_exc_ValueError,
                              "sleep length must be non-negative");
-    struct timespec req;
-    req.tv_sec = (time_t)secs;
-    req.tv_nsec = (long)((secs - (double)req.tv_sec) * 1e9);
+    struct timespec req = {(time_t)(ns / 1000000000LL),
+                           (long)(ns % 1000000000LL)};
     wf_thread_detach(ts);
     while (nanosleep(&req, &req) != 0 && errno == EINTR)
         ;
