@@ -1006,6 +1006,8 @@ encode(wf_cfg *g, const wf_cfg_prefix *p, wf_cfg_result *out)
                 }
                 arg = fwd ? t - (i + 1) : (i + 1) - t;
             }
+            if (arg > WF_OPARG_MAX)
+                return -2;  // no extended arguments: refused (LANGUAGE.md)
             out->code[i] = wf_cu_make((uint8_t)op, arg);
             out->lines[i] = in->line;
             if (op == WF_OP_RESUME && !seen_resume) {
@@ -1029,6 +1031,8 @@ encode(wf_cfg *g, const wf_cfg_prefix *p, wf_cfg_result *out)
                     e->end = i;
                     e->target = h->offset;
                     int d = h->startdepth - 1 - (h->preserve_lasti ? 1 : 0);
+                    if (d > UINT16_MAX)
+                        return -2;
                     e->depth = (uint16_t)(d < 0 ? 0 : d);
                     e->lasti = h->preserve_lasti ? 1 : 0;
                 }
@@ -1051,6 +1055,8 @@ encode(wf_cfg *g, const wf_cfg_prefix *p, wf_cfg_result *out)
         e->end = n;
         e->target = h->offset;
         int d = h->startdepth - 1 - (h->preserve_lasti ? 1 : 0);
+        if (d > UINT16_MAX)
+            return -2;
         e->depth = (uint16_t)(d < 0 ? 0 : d);
         e->lasti = h->preserve_lasti ? 1 : 0;
     }
@@ -1128,8 +1134,11 @@ wf_cfg_assemble(wf_cfg *g, const wf_cfg_prefix *prefix, wf_cfg_result *out)
     remove_redundant_nops_and_jumps(g);
     if (normalize_jumps(g) < 0 || g->oom)
         goto fail;
-    if (encode(g, prefix, out) < 0)
-        goto fail;
+    int rc = encode(g, prefix, out);
+    if (rc < 0) {
+        wf_cfg_result_free(out);
+        return rc;
+    }
     return 0;
 fail:
     wf_cfg_result_free(out);
