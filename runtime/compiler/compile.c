@@ -1182,11 +1182,14 @@ assemble(compiler *c)
 
 // ===== SyntaxError =====
 
-// The 1-based line [lineno] of the source, without its newline.
+// The 1-based line [lineno] of the source, without its newline (nor a
+// leading BOM).
 static const char *
 source_line(const compiler *c, int lineno, size_t *len)
 {
     const char *p = c->src, *end = c->src + c->len;
+    if (c->len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;  // the lexer's columns start after a leading BOM
     for (int l = 1; l < lineno && p < end; l++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (nl == NULL) {
