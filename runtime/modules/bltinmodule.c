@@ -631,7 +631,7 @@ bi_round(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
                                      "cannot convert float infinity to "
                                      "integer");
             double r = nearbyint(d);
-            if (r < (double)WF_INT_MIN || r > (double)WF_INT_MAX)
+            if (r < (double)WF_INT_MIN || r >= -(double)WF_INT_MIN)  // 2^62
                 return wf_err_format(ts, &wf_exc_OverflowError,
                                      "integer overflow: Weft ints are "
                                      "limited to 62 bits");
