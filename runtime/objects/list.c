@@ -161,7 +161,9 @@ append_many(wf_thread *ts, wf_list *l, const wf_value *vals, size_t m)
     if (n + m > arr_cap(l->items) &&
         regrow_locked(ts, l, n + m + (n + m) / 8 + 4, n) < 0) {
         rc = -1;
-    } else {
+    } else if (m > 0) {
+        // m == 0: an empty list's items may be NULL, and memcpy's
+        // pointers must not be, even for no bytes ([] + [] under UBSan).
         memcpy(l->items + n, vals, m * sizeof(wf_value));
         wf_atomic_store_release_size_word(&l->n, n + m);
     }

@@ -70,7 +70,7 @@ wf_obj_repr(wf_thread *ts, wf_value v)
     wf_type *tp = wf_val_type(v);
     if (tp->repr == NULL)
         return default_repr(ts, v);
-    if (ts->recursion_depth > wf_thread_recursion_limit(ts) + 50)
+    if (ts->recursion_depth - 50 > wf_thread_recursion_limit(ts))  // no overflow at INT32_MAX
         return wf_err_format(ts, &wf_exc_RecursionError,
                              "maximum recursion depth exceeded while getting "
                              "the repr of an object");
@@ -509,7 +509,7 @@ wf_obj_call(wf_thread *ts, wf_value callable, const wf_value *args,
         return wf_err_format(ts, &wf_exc_TypeError,
                              "'%s' object is not callable",
                              wf_obj_type_name(callable));
-    if (ts->recursion_depth > wf_thread_recursion_limit(ts) + 50)
+    if (ts->recursion_depth - 50 > wf_thread_recursion_limit(ts))  // no overflow at INT32_MAX
         return wf_err_format(ts, &wf_exc_RecursionError,
                              "maximum recursion depth exceeded");
     return tp->call(ts, callable, args, nargs, kwnames);
