@@ -865,12 +865,17 @@ wf_lex_next(wf_lex *lx, wf_lex_token *tok)
                     // A non-ASCII character: no identifier holds a
                     // non-printable one (a BOM past the first, U+200B...).
                     uint32_t cp = decode_at(lx);
-                    if (is_nonprintable(cp)) {
+                    // ZWNJ and ZWJ may continue an identifier, not start it.
+                    bool joiner = cp == 0x200c || cp == 0x200d;
+                    if (is_nonprintable(cp) && !(joiner && lx->pos > start)) {
                         int ec = cur_col(lx);
                         return lex_error_at(lx, "SyntaxError", l, ec, l, ec + 1,
                                             "invalid non-printable character U+%04X",
                                             (unsigned)cp);
                     }
+                    lx->pos += utf8_len((const unsigned char *)lx->src + lx->pos,
+                                        lx->len - lx->pos);
+                    continue;
                 }
                 lx->pos++;
             }
