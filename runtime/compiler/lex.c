@@ -455,8 +455,11 @@ lex_number(wf_lex *lx, wf_lex_token *tok)
             }
         }
     }
+    // A non-printable character after the number (U+3000, U+200B...) is
+    // reported as such by the next token, as CPython does.
     if (peek(lx, 0) >= 0 && wf_lex_is_ident_char((unsigned char)peek(lx, 0)) &&
-        !keyword_follows(lx)) {
+        !keyword_follows(lx) &&
+        !(peek(lx, 0) >= 0x80 && is_nonprintable(decode_at(lx)))) {
         if (bad[8] == 'd')
             lx->pos = start;    // CPython points at the number
         goto invalid;

@@ -668,7 +668,7 @@ bi_divmod(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
         if ((wf_int_check(b) || wf_val_is(b, &wf_float_type)) &&
             wf_float_as_double(ts, b, &y) == 0 && y == 0.0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "float divmod()");
+                                 "division by zero");
     }
     size_t mark = wf_root_mark(ts);
     wf_value r = WF_NULL;

@@ -128,7 +128,7 @@ int_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
     case WF_BINOP_FLOOR_DIVIDE: {
         if (y == 0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "integer division or modulo by zero");
+                                 "division by zero");
         int64_t q, m;
         floor_divmod(x, y, &q, &m);
         return wf_int_new(ts, q);
@@ -136,7 +136,7 @@ int_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
     case WF_BINOP_REMAINDER: {
         if (y == 0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "integer modulo by zero");
+                                 "division by zero");
         int64_t q, m;
         floor_divmod(x, y, &q, &m);
         return wf_val_from_int(m);
