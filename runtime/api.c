@@ -200,7 +200,7 @@ print_syntax_error(wf_thread *ts, wf_value exc)
         if (offset != WF_NULL && wf_val_is_int(offset)) {
             int64_t col = wf_val_as_int(offset) - 1 - (int64_t)strip;
             if (col < 0)
-                col = 0;
+                goto caret_done;  // offset 0: no caret (CPython's colno < 0)
             if (col > (int64_t)(len - strip))
                 col = (int64_t)(len - strip);
             int64_t width = 1;
@@ -217,6 +217,7 @@ print_syntax_error(wf_thread *ts, wf_value exc)
             fputc('\n', stderr);
         }
     }
+caret_done:
     fputs(wf_obj_type_name(exc), stderr);
     if (msg != WF_NULL && wf_val_isinstance(msg, &wf_str_type))
         fprintf(stderr, ": %s", wf_str_cstr(msg));

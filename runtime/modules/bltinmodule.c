@@ -631,7 +631,7 @@ bi_round(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
                                      "cannot convert float infinity to "
                                      "integer");
             double r = nearbyint(d);
-            if (r < (double)WF_INT_MIN || r > (double)WF_INT_MAX)
+            if (r < (double)WF_INT_MIN || r >= -(double)WF_INT_MIN)  // 2^62
                 return wf_err_format(ts, &wf_exc_OverflowError,
                                      "integer overflow: Weft ints are "
                                      "limited to 62 bits");
@@ -668,7 +668,7 @@ bi_divmod(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
         if ((wf_int_check(b) || wf_val_is(b, &wf_float_type)) &&
             wf_float_as_double(ts, b, &y) == 0 && y == 0.0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "float divmod()");
+                                 "division by zero");
     }
     size_t mark = wf_root_mark(ts);
     wf_value r = WF_NULL;

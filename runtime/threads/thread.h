@@ -59,6 +59,15 @@ struct wf_thread {
     // W: the owner under the monitoring mutex, or any thread inside a pause
     // (*_all_threads). R: the owner, plain, on the event path.
     uint8_t mon_tools;
+    // Tools whose CALL callback answered DISABLE for the call now in flight
+    // at unit mon_keep_pc of frame mon_keep_frame (a callable that is not a
+    // Python function, on code that never had two tools on one event): its
+    // C_RETURN/C_RAISE still reach them, as in CPython 3.14, where that
+    // DISABLE de-instruments the unit but the call already running fires
+    // them (monitor/fire.c answer_disable). W/R: owner only.
+    uint8_t mon_keep_tools;
+    const void *mon_keep_frame;
+    const void *mon_keep_pc;
     // Innermost running frame. W: owner. R: owner; the collector in a pause.
     wf_frame *frame;
     // Exception in flight, or WF_NULL. W/R: owner; collector in a pause.
