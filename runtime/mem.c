@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include "atomic.h"
 #include "objects/error.h"
 #include "threads/thread.h"
 
@@ -26,7 +27,6 @@
 #  include <stdio.h>
 #  include <string.h>
 
-#  include "atomic.h"
 // mem_testing.h renamed libc's malloc, calloc, realloc, strdup and free,
 // declarations included: this file reaches the real ones as builtins.
 #  undef malloc
@@ -372,4 +372,38 @@ wf_mem_free_retired(wf_thread *ts)
     for (size_t i = 0; i < ts->nretired; i++)
         RAW_FREE(ts->retired[i]);
     ts->nretired = 0;
+}
+
+// ===== Out-of-memory headroom =====
+
+// The held-back block, or NULL while released. W/R: atomic exchange/CAS,
+// any thread.
+static wf_atomic_ptr reserve;
+
+void
+wf_mem_reserve_release(void)
+{
+    if (wf_atomic_load_relaxed_ptr(&reserve) == NULL)
+        return;
+    RAW_FREE(wf_atomic_exchange_acq_rel_ptr(&reserve, NULL));
+}
+
+bool
+wf_mem_reserve_refill(void)
+{
+    if (wf_atomic_load_relaxed_ptr(&reserve) != NULL)
+        return true;
+    void *p = RAW_MALLOC(WF_MEM_RESERVE_SIZE);
+    if (p == NULL)
+        return false;
+    void *expected = NULL;
+    if (!wf_atomic_cas_acq_rel_ptr(&reserve, &expected, p))
+        RAW_FREE(p);  // another thread refilled it first
+    return true;
+}
+
+void
+wf_mem_reserve_free(void)
+{
+    wf_mem_reserve_release();
 }

@@ -40,6 +40,20 @@ void wf_mem_retire(wf_thread *ts, void *p);
 // end, world stopped.
 void wf_mem_free_retired(wf_thread *ts);
 
+// ===== Out-of-memory headroom (ARCHITECTURE "Memory") =====
+// One block (WF_MEM_RESERVE_SIZE bytes) held back from the process
+// allocator so that a thread whose allocation failed has room to raise,
+// unwind and handle its MemoryError. wf_mem_reserve_release frees it
+// (called by wf_gc_note_oom on every allocation failure; a no-op when it
+// is already gone) and wf_mem_reserve_refill takes it back if the memory
+// is there (start-up, and the end of every collection); returns whether
+// the reserve is held afterwards. wf_mem_reserve_free: at runtime
+// teardown. Any thread: the block is swapped with an atomic exchange.
+#define WF_MEM_RESERVE_SIZE ((size_t)1 << 20)
+void wf_mem_reserve_release(void);
+bool wf_mem_reserve_refill(void);
+void wf_mem_reserve_free(void);
+
 #ifdef WF_TESTING
 // ===== Fault injector and live-block tracker (WF_TESTING only) =====
 // Counted allocations: every wf_mem_alloc/calloc/realloc, and every
