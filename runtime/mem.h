@@ -41,14 +41,16 @@ void wf_mem_retire(wf_thread *ts, void *p);
 void wf_mem_free_retired(wf_thread *ts);
 
 // ===== Out-of-memory headroom (ARCHITECTURE "Memory") =====
-// One block (WF_MEM_RESERVE_SIZE bytes) held back from the process
-// allocator so that a thread whose allocation failed has room to raise,
-// unwind and handle its MemoryError. wf_mem_reserve_release frees it
-// (called by wf_gc_note_oom on every allocation failure; a no-op when it
-// is already gone) and wf_mem_reserve_refill takes it back if the memory
-// is there (start-up, and the end of every collection); returns whether
-// the reserve is held afterwards. wf_mem_reserve_free: at runtime
-// teardown. Any thread: the block is swapped with an atomic exchange.
+// About WF_MEM_RESERVE_SIZE bytes in small blocks held back from the
+// process allocator, so that a thread whose allocation failed has room to
+// raise, unwind and handle its MemoryError until the next safe point
+// collects. wf_mem_reserve_release frees them (called by wf_gc_note_oom
+// on every allocation failure; a no-op when they are already gone) and
+// wf_mem_reserve_refill takes them back as far as memory allows
+// (start-up, and the end of every collection after a release); returns
+// whether the reserve is whole afterwards. wf_mem_reserve_free: at
+// runtime teardown. Any thread, not in a signal handler (a mutex guards
+// the blocks); never raises.
 #define WF_MEM_RESERVE_SIZE ((size_t)1 << 20)
 void wf_mem_reserve_release(void);
 bool wf_mem_reserve_refill(void);
