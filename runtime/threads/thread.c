@@ -145,12 +145,21 @@ wf_thread_new_current(wf_interp *interp)
     return ts;
 }
 
+static void thread_release(wf_thread *ts);
+
 wf_thread *
 wf_thread_new_detached(wf_thread *parent)
 {
     wf_interp *interp = parent->interp;
     wf_thread *ts = thread_alloc(interp, WF_THREAD_DETACHED);
     if (ts == NULL) {
+        wf_err_no_memory(parent);
+        return NULL;
+    }
+    // The data stack now, in the parent: out of address space is then
+    // start()'s MemoryError, never a started thread that cannot run.
+    if (wf_frame_thread_init(ts) < 0) {
+        thread_release(ts);
         wf_err_no_memory(parent);
         return NULL;
     }

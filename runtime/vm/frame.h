@@ -236,6 +236,11 @@ void wf_frame_visit(wf_frame *f, wf_visit_fn visit, void *ctx);
 // Release [ts]'s data stack region (thread exit). Caller: the owner, with no
 // frame left on it.
 void wf_frame_thread_fini(wf_thread *ts);
+// Map [ts]'s data stack now (else its first frame does): a thread about
+// to be started gets it before start() returns, so running out of address
+// space is an error of start(), not a thread that never runs. Returns 0,
+// or -1 with MemoryError set on [ts].
+WF_MUST_CHECK int wf_frame_thread_init(wf_thread *ts);
 
 // Give the frame type its methods and attributes (api.c, at init).
 WF_MUST_CHECK int wf_frame_init_type(wf_thread *ts);
