@@ -105,9 +105,6 @@ weft_runtime_new(weft_runtime **out)
         free(rt);
         return st;
     }
-    // Headroom for handling MemoryError (mem.h); without it (no memory
-    // even now) the runtime still runs.
-    (void)wf_mem_reserve_refill();
     // Ctrl-C becomes KeyboardInterrupt in the main thread (thread.h).
     wf_signal_install(rt->ts);
     live_runtime = rt;

@@ -371,7 +371,9 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
         wf_atomic_and_relaxed_u32(&t->eval_breaker, ~WF_BRK_GC);
     kept_stack = ms.stack;  // reserved for the next collection
     kept_cap = ms.cap;
-    // The headroom a failed allocation released, back if memory allows.
+    // The headroom for handling MemoryError (mem.h): taken at the first
+    // collection (a script too small to collect never pays for it), and
+    // after a failed allocation released it, back if memory allows.
     (void)wf_mem_reserve_refill();
 
     // ----- next threshold and statistics -----

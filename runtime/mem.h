@@ -47,7 +47,8 @@ void wf_mem_free_retired(wf_thread *ts);
 // collects. wf_mem_reserve_release frees them (called by wf_gc_note_oom
 // on every allocation failure; a no-op when they are already gone) and
 // wf_mem_reserve_refill takes them back as far as memory allows
-// (start-up, and the end of every collection after a release); returns
+// (the end of every collection: the first takes them; a script too small
+// to collect runs without); returns
 // whether the reserve is whole afterwards. wf_mem_reserve_free: at
 // runtime teardown. Any thread, not in a signal handler (a mutex guards
 // the blocks); never raises.
