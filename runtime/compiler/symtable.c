@@ -703,16 +703,19 @@ bound_has(const boundset *b, const char *name)
 }
 
 // Resolve a name that [e] uses but does not bind, as [e] would see it.
-static void
+// Returns false if out of memory (the name could not be passed up: the
+// enclosing scope would not make it a cell).
+static bool
 resolve_free_use(wf_st_sym *s, const wf_st_entry *e, const boundset *bound,
                  nameset *freeset)
 {
     if (e->kind != WF_ST_MODULE && bound_has(bound, s->name)) {
         s->scope = WF_SC_FREE;
-        set_add(freeset, s->name);
+        return set_add(freeset, s->name);
     } else {
         s->scope = WF_SC_GLOBAL_IMPLICIT;
     }
+    return true;
 }
 
 static void analyze(builder *b, wf_st_entry *e, const boundset *bound,
@@ -733,7 +736,8 @@ child_free(builder *b, wf_st_entry *e, const char *name,
         s->flags |= WF_SYM_FREE_CLASS;
         if (s->scope == WF_SC_DELEGATE)
             s->scope = WF_SC_FREE;
-        set_add(freeset, name);
+        if (!set_add(freeset, name))
+            oom(b);
         return;
     }
     if (s->scope == WF_SC_LOCAL || s->scope == WF_SC_CELL) {
@@ -742,12 +746,14 @@ child_free(builder *b, wf_st_entry *e, const char *name,
     }
     if (e->kind == WF_ST_COMP && s->scope == WF_SC_DELEGATE) {
         // Resolved by the enclosing entry; pass up as free.
-        set_add(freeset, name);
+        if (!set_add(freeset, name))
+            oom(b);
         return;
     }
     (void)bound;
     s->scope = WF_SC_FREE;
-    set_add(freeset, name);
+    if (!set_add(freeset, name))
+        oom(b);
 }
 
 static void
@@ -770,15 +776,16 @@ analyze(builder *b, wf_st_entry *e, const boundset *bound, nameset *freeset)
                 break;
             }
             s->scope = WF_SC_FREE;
-            set_add(freeset, s->name);
+            if (!set_add(freeset, s->name))
+                oom(b);
         } else if (s->flags & (WF_SYM_LOCAL | WF_SYM_PARAM)) {
             s->scope = WF_SC_LOCAL;
             if (!set_add(&local, s->name))
                 oom(b);
         } else if (e->kind == WF_ST_COMP) {
             s->scope = WF_SC_DELEGATE;
-        } else {
-            resolve_free_use(s, e, bound, freeset);
+        } else if (!resolve_free_use(s, e, bound, freeset)) {
+            oom(b);
         }
     }
     if (e->kind == WF_ST_FUNCTION || e->kind == WF_ST_COMP) {
@@ -810,8 +817,11 @@ analyze(builder *b, wf_st_entry *e, const boundset *bound, nameset *freeset)
                 s->flags |= WF_SYM_USE;
                 if (s->scope == WF_SC_DELEGATE && e->kind != WF_ST_COMP &&
                     !(s->flags & (WF_SYM_LOCAL | WF_SYM_PARAM |
-                                  WF_SYM_GLOBAL | WF_SYM_NONLOCAL)))
-                    resolve_free_use(s, e, bound, freeset);
+                                  WF_SYM_GLOBAL | WF_SYM_NONLOCAL)) &&
+                    !resolve_free_use(s, e, bound, freeset)) {
+                    oom(b);
+                    break;
+                }
             }
             // A comprehension cell shares the parent's slot: make it a
             // cell there too.

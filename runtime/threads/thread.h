@@ -23,7 +23,7 @@ typedef struct wf_interp wf_interp;
 #define WF_BRK_STW 0x1u       // a pause is requested: park
 #define WF_BRK_GC 0x2u        // a collection is wanted
 #define WF_BRK_INSTR 0x4u     // DISABLE left opcodes: restore pause wanted
-#define WF_BRK_SIGNAL 0x8u    // a signal / async exception is pending
+#define WF_BRK_SIGNAL 0x8u    // SIGINT arrived: KeyboardInterrupt (main)
 
 // Attach states (wf_thread.state).
 #define WF_THREAD_DETACHED 0
@@ -294,6 +294,28 @@ void wf_thread_lock_ranked(wf_thread *ts, wf_mutex *m);
 // Returns 0 or -1 with an exception.
 // Caller: attached, at a safe point (frame's sp and pc saved).
 WF_MUST_CHECK int wf_brk_handle(wf_thread *ts);
+
+// ===== SIGINT: KeyboardInterrupt in the main thread =====
+// The handler only sets a pending flag and WF_BRK_SIGNAL in [main_ts]'s
+// eval breaker (signal-safe atomic stores); the eval loop's next safe
+// point (wf_brk_handle) raises KeyboardInterrupt there. Blocking calls of
+// the main thread (time.sleep) see EINTR, check wf_signal_pending, and
+// raise it after re-attaching (wf_signal_check). Threads Weft starts
+// block SIGINT (wf_thread_bind_current).
+
+// Install the SIGINT handler for [main_ts], unless SIGINT is not at its
+// default disposition (ignored, as for a background job, or the host's
+// own handler): then nothing changes, as in CPython. Caller: the runtime's
+// start-up on the main thread; wf_signal_uninstall at teardown restores
+// the previous disposition.
+void wf_signal_install(wf_thread *main_ts);
+void wf_signal_uninstall(void);
+// Whether a SIGINT is waiting to become KeyboardInterrupt on [ts]. Any
+// state (detached included); never blocks.
+bool wf_signal_pending(const wf_thread *ts);
+// Raise the pending KeyboardInterrupt on [ts] (if it is the main thread
+// and one is pending): returns -1 with it set, else 0. Caller: attached.
+WF_MUST_CHECK int wf_signal_check(wf_thread *ts);
 
 // Number of threads on the list (threading.active_count). Any thread.
 uint32_t wf_thread_count(wf_interp *interp);
