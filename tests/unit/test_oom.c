@@ -130,15 +130,18 @@ static const char threaded_src[] =
 
 // Script tests of tests/scripts run through the same loop (read at run
 // time from WF_TEST_SCRIPTS_DIR, which tests/CMakeLists.txt defines): one
-// of the language, one threaded, one traced through the legacy API. None
-// catches Exception broadly, so a MemoryError always escapes.
+// of the language, one threaded, one traced through the legacy API (only
+// where monitoring is built). None catches Exception broadly, so a
+// MemoryError always escapes.
 #ifndef WF_TEST_SCRIPTS_DIR
 #  error "WF_TEST_SCRIPTS_DIR (tests/scripts) must be defined"
 #endif
 static const char *const script_tests[] = {
     "language/vm_closures.py",
     "threads/basic.py",
+#if WEFT_MONITORING  // the traced one needs settrace
     "legacy/generator_events.py",
+#endif
 };
 
 // Run after every faulted run, unfaulted, in the same runtime: it must
