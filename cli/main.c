@@ -1,11 +1,14 @@
 // cli/main.c -- the `weft` command (wf_cli_*): run, -c, bench, stress.
 // Parses the command line, sets sys.argv as CPython does and maps the
 // runtime's result to the process exit status (0 ok, 1 uncaught exception,
-// SystemExit's code, 2 for usage errors and unreadable files). Uses only
+// 130 uncaught KeyboardInterrupt, 120 stdout unwritable at exit,
+// SystemExit's code, 2 for usage errors and unreadable files). SIGPIPE is
+// ignored, so writes to a closed pipe raise BrokenPipeError. Uses only
 // include/weft.h plus the entry points of bench/ and stress/ (STYLE 3.4).
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +37,7 @@ print_usage(FILE *f)
         "  weft help, --help, -h     print this help\n"
         "\n"
         "Exit status: 0 success, 1 uncaught exception, SystemExit's code,\n"
+        "130 KeyboardInterrupt, 120 stdout unwritable at exit,\n"
         "2 usage error or unreadable script.\n");
 }
 
@@ -128,6 +132,9 @@ run_main(const char *path, const char *code, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+    // A write to a closed pipe fails with EPIPE (BrokenPipeError from
+    // print) instead of killing the process, as CPython.
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         print_usage(stderr);
         return 2;

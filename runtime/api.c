@@ -6,11 +6,13 @@
 // a status (STYLE 7.3).
 #include <weft.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "objects/classbuild.h"
 #include "vm/code.h"
 #include "compiler/compile.h"
@@ -103,6 +105,8 @@ weft_runtime_new(weft_runtime **out)
         free(rt);
         return st;
     }
+    // Ctrl-C becomes KeyboardInterrupt in the main thread (thread.h).
+    wf_signal_install(rt->ts);
     live_runtime = rt;
     *out = rt;
     return WEFT_OK;
@@ -113,11 +117,13 @@ weft_runtime_free(weft_runtime *rt)
 {
     if (rt == NULL)
         return;
-    wf_bi_flush_stdout();
+    (void)wf_bi_flush_stdout();  // errors were reported by run_source
+    wf_signal_uninstall();
     wf_frame_thread_fini(rt->ts);
     wf_thread_free_current(rt->ts);
     if (live_runtime == rt)
         live_runtime = NULL;
+    wf_mem_reserve_free();
     free(rt);
 }
 
@@ -200,7 +206,7 @@ print_syntax_error(wf_thread *ts, wf_value exc)
         if (offset != WF_NULL && wf_val_is_int(offset)) {
             int64_t col = wf_val_as_int(offset) - 1 - (int64_t)strip;
             if (col < 0)
-                col = 0;
+                goto caret_done;  // offset 0: no caret (CPython's colno < 0)
             if (col > (int64_t)(len - strip))
                 col = (int64_t)(len - strip);
             int64_t width = 1;
@@ -217,6 +223,7 @@ print_syntax_error(wf_thread *ts, wf_value exc)
             fputc('\n', stderr);
         }
     }
+caret_done:
     fputs(wf_obj_type_name(exc), stderr);
     if (msg != WF_NULL && wf_val_isinstance(msg, &wf_str_type))
         fprintf(stderr, ": %s", wf_str_cstr(msg));
@@ -228,7 +235,9 @@ print_syntax_error(wf_thread *ts, wf_value exc)
 static int
 report_uncaught(wf_thread *ts, wf_value exc)
 {
-    wf_bi_flush_stdout();
+    // A failure here stays buffered: it is reported at exit (flush_at_end)
+    // after the traceback, as CPython orders them.
+    (void)wf_bi_flush_stdout();
     if (wf_val_isinstance(exc, &wf_exc_SystemExit)) {
         wf_value args = ((wf_exc *)wf_val_as_obj(exc))->args;
         wf_value code = WF_NONE;
@@ -253,7 +262,26 @@ report_uncaught(wf_thread *ts, wf_value exc)
     }
     wf_exc_print(ts, exc, stderr);
     fflush(stderr);
-    return 1;
+    // CPython ends by re-raising SIGINT, which a shell reports as 130.
+    return wf_val_isinstance(exc, &wf_exc_KeyboardInterrupt) ? 130 : 1;
+}
+
+// The last flush of stdout before exit. A failure (a closed pipe, a full
+// disk) is reported as CPython's "Exception ignored while flushing
+// sys.stdout" with exit status 120, and the unwritable output dropped.
+static int
+flush_at_end(int status)
+{
+    int err = wf_bi_flush_stdout();
+    if (err == 0)
+        return status;
+    wf_bi_discard_stdout();
+    fprintf(stderr,
+            "Exception ignored while flushing sys.stdout:\n%s: [Errno %d] "
+            "%s\n",
+            err == EPIPE ? "BrokenPipeError" : "OSError", err, strerror(err));
+    fflush(stderr);
+    return 120;
 }
 
 // CPython's threading._shutdown: wait for every non-daemon thread after
@@ -304,7 +332,7 @@ run_source(weft_runtime *rt, const char *src, size_t len,
     wf_value codev = wf_comp_module(ts, src, len, filename);
     if (codev == WF_NULL) {
         wf_value exc = wf_err_fetch(ts);
-        wf_bi_flush_stdout();
+        (void)wf_bi_flush_stdout();
         if (exc != WF_NULL && wf_val_isinstance(exc, &wf_exc_SyntaxError))
             print_syntax_error(ts, exc);
         else if (exc != WF_NULL)
@@ -335,7 +363,7 @@ run_source(weft_runtime *rt, const char *src, size_t len,
     if (r == WF_NULL) {
         wf_value exc = wf_err_fetch(ts);
         if (exc == WF_NULL) {
-            wf_bi_flush_stdout();
+            (void)wf_bi_flush_stdout();
             fputs("weft: error return without exception set\n", stderr);
             status = 1;
         } else {
@@ -347,7 +375,7 @@ run_source(weft_runtime *rt, const char *src, size_t len,
         }
     }
     wait_for_threads(ts);
-    wf_bi_flush_stdout();
+    status = flush_at_end(status);
     dump_pause_records();
     *exit_code = status;
     return WEFT_OK;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "atomic.h"
-#include "fatal.h"
+#include "mem.h"
 #include "objects/error.h"
 #include "monitor/instrument.h"
 #include "monitor/monitor.h"
@@ -26,11 +26,25 @@
 typedef struct mark_state {
     wf_obj **stack;
     size_t n, cap;
-    // Immortal objects marked this cycle: their bits are cleared at the
-    // end, since the sweep never sees them.
-    wf_obj **immortals;
-    size_t nimm, capimm;
+    // An object was marked but could not be pushed (the stack could not
+    // grow): marking ends with rescans of the heap (mark_overflowed).
+    bool overflow;
+    // Immortal objects marked this cycle, chained through their gc_next
+    // (never used otherwise: they are on no list): their bits are cleared
+    // at the end, since the sweep never sees them. No allocation.
+    wf_obj *immortals;
 } mark_state;
+
+// The mark stack, kept from one collection to the next so that a
+// collection normally allocates nothing (reserved at the first one). W/R:
+// the collector in a pause.
+static wf_obj **kept_stack;
+static size_t kept_cap;
+#define MARK_STACK_MIN 4096
+
+// An allocation failed (wf_gc_note_oom): the next safe point collects
+// whatever the threshold says. W/R: relaxed atomics, any thread.
+static wf_atomic_u32 oom_due;
 
 // Statistics. W: the collector in a pause. R: wf_gc_get_stats (racy
 // snapshot is fine for tests and the bench).
@@ -159,15 +173,18 @@ wf_gc_alloc_uninit(wf_thread *ts, wf_type *tp, size_t size)
 // under AddressSanitizer, which must see every free.
 #define RECLAIM_ON (WF_GC_REUSE != 0)
 
-static void
-grow_or_die(void ***arr, size_t *cap)
+// Grow the mark stack. Returns false (the stack unchanged) if out of
+// memory: the caller falls back to overflow rescans, never aborts.
+static bool
+grow_stack(mark_state *ms)
 {
-    size_t ncap = *cap ? 2 * *cap : 1024;
-    void **p = realloc(*arr, ncap * sizeof *p);
-    if (p == NULL)  // a collection that cannot finish marking cannot sweep
-        wf_fatal("out of memory while marking");
-    *arr = p;
-    *cap = ncap;
+    size_t ncap = ms->cap ? 2 * ms->cap : MARK_STACK_MIN;
+    wf_obj **p = realloc(ms->stack, ncap * sizeof *p);
+    if (p == NULL)
+        return false;
+    ms->stack = p;
+    ms->cap = ncap;
+    return true;
 }
 
 void
@@ -181,12 +198,13 @@ wf_gc_visit(wf_value v, void *ctx)
     mark_state *ms = ctx;
     o->gc_bits |= WF_GC_MARK;
     if (o->gc_bits & WF_GC_IMMORTAL) {
-        if (ms->nimm == ms->capimm)
-            grow_or_die((void ***)&ms->immortals, &ms->capimm);
-        ms->immortals[ms->nimm++] = o;
+        o->gc_next = ms->immortals;
+        ms->immortals = o;
     }
-    if (ms->n == ms->cap)
-        grow_or_die((void ***)&ms->stack, &ms->cap);
+    if (ms->n == ms->cap && !grow_stack(ms)) {
+        ms->overflow = true;  // marked, children not yet: a rescan finds it
+        return;
+    }
     ms->stack[ms->n++] = o;
 }
 
@@ -199,6 +217,39 @@ drain(mark_state *ms)
         wf_gc_visit(wf_val_from_obj(o->type), ms);
         if (o->type->traverse != NULL)
             o->type->traverse(o, wf_gc_visit, ms);
+    }
+}
+
+// Scan every marked object of list [head] (linked through gc_next from
+// [head] on) again, draining after each: reaches the children of objects
+// marked while the stack was full.
+static void
+rescan_list(wf_obj *head, mark_state *ms)
+{
+    for (wf_obj *o = head; o != NULL; o = o->gc_next) {
+        if (!(o->gc_bits & WF_GC_MARK))
+            continue;
+        wf_gc_visit(wf_val_from_obj(o->type), ms);
+        if (o->type->traverse != NULL)
+            o->type->traverse(o, wf_gc_visit, ms);
+        drain(ms);
+    }
+}
+
+// Finish marking after the stack overflowed: rescan every list (and the
+// marked immortals) until a pass marks nothing it could not push.
+// Bounded memory: terminates with any stack capacity, zero included.
+static void
+mark_overflowed(wf_interp *interp, mark_state *ms)
+{
+    while (ms->overflow) {
+        ms->overflow = false;
+        rescan_list(ms->immortals, ms);
+        for (wf_thread *t = interp->threads; t != NULL; t = t->next)
+            rescan_list(t->alloc_head, ms);
+        rescan_list(interp->orphan_head, ms);
+        for (size_t i = 0; i < interp->norphan_lists; i++)
+            rescan_list(interp->orphan_lists[i], ms);
     }
 }
 
@@ -261,13 +312,15 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
         return -1;
     wf_interp *interp = ts->interp;
     if (!force && !wf_atomic_exchange_acq_rel_u32(&stress_due, 0) &&
+        !wf_atomic_load_relaxed_u32(&oom_due) &&
         wf_atomic_load_relaxed_size(&interp->gc_allocated) <=
             wf_atomic_load_relaxed_size(&interp->gc_threshold)) {
         wf_stw_end(ts);  // another thread collected first
         return 0;
     }
     WF_ASSERT_WORLD_STOPPED();  // marks, lists, orphans, threshold below
-    mark_state ms = {0};
+    bool after_oom = wf_atomic_exchange_acq_rel_u32(&oom_due, 0) != 0;
+    mark_state ms = {.stack = kept_stack, .cap = kept_cap};
     wf_instr_flush_pending();  // DISABLE's batched opcode restore
 
     // ----- mark -----
@@ -285,6 +338,8 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
     for (wf_thread *t = interp->threads; t != NULL; t = t->next)
         mark_thread(t, &ms);
     drain(&ms);
+    mark_overflowed(interp, &ms);
+    wf_exc_drop_unreached();
 
     // ----- sweep -----
     // Finalizers only free non-object memory: nothing here runs user code
@@ -318,16 +373,25 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
         next = o->gc_next;
         free(o);
     }
-    for (size_t i = 0; i < ms.nimm; i++)
-        ms.immortals[i]->gc_bits &= ~WF_GC_MARK;
+    for (wf_obj *o = ms.immortals, *next; o != NULL; o = next) {
+        next = o->gc_next;
+        o->gc_next = NULL;
+        o->gc_bits &= ~WF_GC_MARK;
+    }
     // Retired arrays are freed by wf_stw_end (every pause).
     for (wf_thread *t = interp->threads; t != NULL; t = t->next)
         wf_atomic_and_relaxed_u32(&t->eval_breaker, ~WF_BRK_GC);
-    free(ms.stack);
-    free(ms.immortals);
+    kept_stack = ms.stack;  // reserved for the next collection
+    kept_cap = ms.cap;
+    // The headroom for handling MemoryError (mem.h): taken at the first
+    // collection (a script too small to collect never pays for it), and
+    // after a failed allocation released it, back if memory allows.
+    (void)wf_mem_reserve_refill();
 
     // ----- next threshold and statistics -----
-    size_t threshold = 2 * live;
+    // After an allocation failure, collect again soon: what the handler
+    // of that MemoryError still held may be garbage once it is done.
+    size_t threshold = after_oom ? live + GC_MIN_THRESHOLD : 2 * live;
     if (threshold < GC_MIN_THRESHOLD)
         threshold = GC_MIN_THRESHOLD;
     wf_atomic_store_relaxed_size(&interp->gc_threshold, threshold);
@@ -342,6 +406,15 @@ wf_gc_collect_if_needed(wf_thread *ts, bool force)
 
     wf_stw_end(ts);
     return 0;
+}
+
+void
+wf_gc_note_oom(wf_thread *ts)
+{
+    wf_mem_reserve_release();
+    wf_atomic_store_relaxed_u32(&oom_due, 1);
+    if (ts != NULL)
+        wf_atomic_or_relaxed_u32(&ts->eval_breaker, WF_BRK_GC);
 }
 
 void

@@ -25,6 +25,13 @@ WF_MUST_CHECK int wf_gc_collect(wf_thread *ts);
 // Same contract as wf_gc_collect.
 WF_MUST_CHECK int wf_gc_collect_if_needed(wf_thread *ts, bool force);
 
+// An allocation on [ts] (NULL: none known) failed: release the memory
+// reserve (mem.h) so the thread has room to handle its MemoryError, and
+// collect at [ts]'s next safe point regardless of the threshold (the
+// garbage the failure left may be what fills memory). Any thread, any
+// state; never allocates. Called by wf_err_no_memory.
+void wf_gc_note_oom(wf_thread *ts);
+
 // GC stress (config.h WEFT_GC_STRESS): from now on, ask for a collection
 // every [every] object allocations (at the allocating thread's next safe
 // point); 0 turns it off. Overrides the environment variable. Any thread.

@@ -7,8 +7,10 @@
 // compile the wrappers alone.
 #include "mem.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
+#include "atomic.h"
 #include "objects/error.h"
 #include "threads/thread.h"
 
@@ -22,11 +24,9 @@
 #ifdef WF_TESTING
 #  include <execinfo.h>
 #  include <malloc.h>
-#  include <pthread.h>
 #  include <stdio.h>
 #  include <string.h>
 
-#  include "atomic.h"
 // mem_testing.h renamed libc's malloc, calloc, realloc, strdup and free,
 // declarations included: this file reaches the real ones as builtins.
 #  undef malloc
@@ -372,4 +372,72 @@ wf_mem_free_retired(wf_thread *ts)
     for (size_t i = 0; i < ts->nretired; i++)
         RAW_FREE(ts->retired[i]);
     ts->nretired = 0;
+}
+
+// ===== Out-of-memory headroom =====
+
+// The reserve is many small blocks of the size classes the exception path
+// allocates (tracebacks, exception objects, short strings, frames), not
+// one big block: freed, they land in the allocator's bins of those sizes
+// and are reused as they are, while a freed big block would have to be
+// split, which needs allocator metadata (more memory) first. About
+// WF_MEM_RESERVE_SIZE bytes in all. W/R: under reserve_lock (never taken
+// in a signal handler; held only around malloc/free).
+static const uint16_t reserve_sizes[] = {16,  32,  48,  64,   96,   128,
+                                         192, 256, 512, 1024, 2048, 4096};
+#define RESERVE_CLASSES (sizeof reserve_sizes / sizeof reserve_sizes[0])
+#define RESERVE_PER_CLASS_MAX 64
+static pthread_mutex_t reserve_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *reserve[RESERVE_CLASSES * RESERVE_PER_CLASS_MAX];
+static size_t nreserve;
+static bool reserve_full;
+
+static size_t
+reserve_count(size_t cls)
+{
+    size_t n = WF_MEM_RESERVE_SIZE / RESERVE_CLASSES / reserve_sizes[cls];
+    return n < RESERVE_PER_CLASS_MAX ? n : RESERVE_PER_CLASS_MAX;
+}
+
+void
+wf_mem_reserve_release(void)
+{
+    pthread_mutex_lock(&reserve_lock);
+    while (nreserve > 0)
+        RAW_FREE(reserve[--nreserve]);
+    reserve_full = false;
+    pthread_mutex_unlock(&reserve_lock);
+}
+
+bool
+wf_mem_reserve_refill(void)
+{
+    pthread_mutex_lock(&reserve_lock);
+    if (!reserve_full) {
+        // Fill from the first missing block on; stop at the first failure
+        // (a later refill goes on from there).
+        size_t at = 0;
+        bool ok = true;
+        for (size_t c = 0; c < RESERVE_CLASSES && ok; c++) {
+            for (size_t k = 0; k < reserve_count(c) && ok; k++, at++) {
+                if (at < nreserve)
+                    continue;
+                void *p = RAW_MALLOC(reserve_sizes[c]);
+                if (p == NULL)
+                    ok = false;
+                else
+                    reserve[nreserve++] = p;
+            }
+        }
+        reserve_full = ok;
+    }
+    bool full = reserve_full;
+    pthread_mutex_unlock(&reserve_lock);
+    return full;
+}
+
+void
+wf_mem_reserve_free(void)
+{
+    wf_mem_reserve_release();
 }

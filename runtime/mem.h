@@ -40,6 +40,23 @@ void wf_mem_retire(wf_thread *ts, void *p);
 // end, world stopped.
 void wf_mem_free_retired(wf_thread *ts);
 
+// ===== Out-of-memory headroom (ARCHITECTURE "Memory") =====
+// About WF_MEM_RESERVE_SIZE bytes in small blocks held back from the
+// process allocator, so that a thread whose allocation failed has room to
+// raise, unwind and handle its MemoryError until the next safe point
+// collects. wf_mem_reserve_release frees them (called by wf_gc_note_oom
+// on every allocation failure; a no-op when they are already gone) and
+// wf_mem_reserve_refill takes them back as far as memory allows
+// (the end of every collection: the first takes them; a script too small
+// to collect runs without); returns
+// whether the reserve is whole afterwards. wf_mem_reserve_free: at
+// runtime teardown. Any thread, not in a signal handler (a mutex guards
+// the blocks); never raises.
+#define WF_MEM_RESERVE_SIZE ((size_t)1 << 20)
+void wf_mem_reserve_release(void);
+bool wf_mem_reserve_refill(void);
+void wf_mem_reserve_free(void);
+
 #ifdef WF_TESTING
 // ===== Fault injector and live-block tracker (WF_TESTING only) =====
 // Counted allocations: every wf_mem_alloc/calloc/realloc, and every

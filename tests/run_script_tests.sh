@@ -9,14 +9,30 @@
 #   NAME.err   expected stderr: only its LAST line is compared with the last
 #              line of stderr ("ZeroDivisionError: division by zero"),
 #              unless its first line is "#exact": then the rest of the file
+#              (paths written without the case's directory)
 #              is compared with the whole stderr. Without NAME.err, stderr
 #              is not checked.
 #   NAME.rc    expected exit status (default 0)
 #   NAME.args  arguments after the script, word-split (one line)
+#   NAME.ulimit  an address-space limit in KiB (one number): the case runs
+#              under `ulimit -v` of it (out-of-memory cases). Skipped (SKIP
+#              line, not a failure) in sanitizer builds, whose shadow
+#              memory cannot live under such a limit: when the environment
+#              sets WEFT_TEST_NO_ULIMIT (the sanitizer ctests do), or when
+#              the interpreter's binary links a sanitizer runtime
+#              (__asan_init / __tsan_init in it).
+#   NAME.stdout  where stdout goes instead of a file (one line):
+#              "full": /dev/full (writes fail with ENOSPC; NAME.out is
+#              then empty); "head N": a pipe read by `head -n N`, which
+#              exits after N lines (later writes fail with EPIPE); NAME.out
+#              is what head printed.
+#   NAME.signal  "INT": once the case has written its first stdout line
+#              (print(..., flush=True) when ready), send it SIGINT.
 # Each case runs in its own directory as `INTERPRETER NAME.py ARGS`, with
 # stdin from /dev/null and a time limit of $WEFT_TEST_TIMEOUT seconds (30).
-# Prints PASS/FAIL per case (a diff under each failure) and ends with
-# "N passed, M failed". Exit status: 0 all passed, 1 a case failed, 2 usage.
+# Prints PASS/FAIL (or SKIP) per case (a diff under each failure) and ends
+# with "N passed, M failed" (", K skipped" when some were). Exit status: 0
+# all passed, 1 a case failed, 2 usage.
 
 if [ $# -lt 2 ] || [ -z "$1" ]; then
     echo "usage: $0 INTERPRETER PATH..." >&2
@@ -48,6 +64,15 @@ trap 'exit 130' INT TERM
 
 pass=0
 fail=0
+skip=0
+
+# Whether address-space limits cannot work for this interpreter (a
+# sanitizer build): see NAME.ulimit above.
+no_ulimit=${WEFT_TEST_NO_ULIMIT:-}
+if [ -z "$no_ulimit" ] && [ -f "$first" ] &&
+    grep -qaE '__(asan|tsan)_init' "$first" 2>/dev/null; then
+    no_ulimit=1
+fi
 
 # show_diff EXPECTED ACTUAL: indented unified diff.
 show_diff() {
@@ -71,11 +96,59 @@ run_case() {
     want_rc=0
     [ -f "$dir/$name.rc" ] && want_rc=$(tr -d ' \n\r\t' <"$dir/$name.rc")
 
+    vlimit=
+    [ -f "$dir/$name.ulimit" ] && vlimit=$(tr -d ' \n\r\t' <"$dir/$name.ulimit")
+    if [ -n "$vlimit" ] && [ -n "$no_ulimit" ]; then
+        echo "SKIP $label (address-space limit: sanitizer build)"
+        skip=$((skip + 1))
+        return
+    fi
+    stdout_to=
+    [ -f "$dir/$name.stdout" ] && stdout_to=$(head -n 1 "$dir/$name.stdout")
+    signal=
+    [ -f "$dir/$name.signal" ] && signal=$(tr -d ' \n\r\t' <"$dir/$name.signal")
+
+    rm -f "$tmp/out" "$tmp/err"  # .signal waits for a fresh first line
     # $interp and $args are deliberately unquoted: they are word lists.
     # shellcheck disable=SC2086
-    (cd "$dir" && exec timeout -k 5 "$timeout_s" $interp "$name.py" $args \
-        <"/dev/null" >"$tmp/out" 2>"$tmp/err")
-    rc=$?
+    case $stdout_to in
+        full)
+            (cd "$dir" && { [ -z "$vlimit" ] || ulimit -v "$vlimit"; } &&
+                exec timeout -k 5 "$timeout_s" $interp "$name.py" $args \
+                <"/dev/null" >/dev/full 2>"$tmp/err")
+            rc=$?
+            : >"$tmp/out" ;;
+        head\ *)
+            lines=${stdout_to#head }
+            { (cd "$dir" && { [ -z "$vlimit" ] || ulimit -v "$vlimit"; } &&
+                exec timeout -k 5 "$timeout_s" $interp "$name.py" $args \
+                <"/dev/null" 2>"$tmp/err")
+              echo $? >"$tmp/rc"; } | head -n "$lines" >"$tmp/out"
+            rc=$(cat "$tmp/rc") ;;
+        *)
+            # With a .signal, --foreground: else timeout(1) passes the
+            # signal on to the interpreter and then again to its whole
+            # process group, and the interpreter may take it twice (two
+            # KeyboardInterrupts when the first is handled in between).
+            fg=
+            [ -n "$signal" ] && fg=--foreground
+            # shellcheck disable=SC2086
+            (cd "$dir" && { [ -z "$vlimit" ] || ulimit -v "$vlimit"; } &&
+                exec timeout $fg -k 5 "$timeout_s" $interp "$name.py" $args \
+                <"/dev/null" >"$tmp/out" 2>"$tmp/err") &
+            pid=$!
+            if [ -n "$signal" ]; then
+                # timeout(1) passes the signal on to the interpreter, once
+                # (and gives it back SIGINT's default disposition, which a
+                # background job of a non-interactive shell lacks).
+                while [ ! -s "$tmp/out" ] && kill -0 "$pid" 2>/dev/null; do
+                    sleep 0.05
+                done
+                kill -"$signal" "$pid" 2>/dev/null
+            fi
+            wait "$pid"
+            rc=$? ;;
+    esac
 
     why=
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
@@ -88,8 +161,10 @@ run_case() {
     err_ok=1
     if [ -f "$dir/$name.err" ]; then
         if [ "$(head -n 1 "$dir/$name.err")" = "#exact" ]; then
+            # The case's directory is left out of paths (CPython and Weft
+            # print the script's absolute path), so the file is portable.
             tail -n +2 "$dir/$name.err" >"$tmp/err_want"
-            cp "$tmp/err" "$tmp/err_got"
+            sed "s|$dir/||g" "$tmp/err" >"$tmp/err_got"
         else
             tail -n 1 "$dir/$name.err" >"$tmp/err_want"
             tail -n 1 "$tmp/err" >"$tmp/err_got"
@@ -137,5 +212,9 @@ while [ "$1" != -- ]; do
     fi
 done
 
-echo "$pass passed, $fail failed"
+if [ "$skip" -gt 0 ]; then
+    echo "$pass passed, $fail failed, $skip skipped"
+else
+    echo "$pass passed, $fail failed"
+fi
 [ "$fail" -eq 0 ]

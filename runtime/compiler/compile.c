@@ -63,6 +63,19 @@ wf_comp_stack_overflow(compiler *c)
     return wf_comp_runtime_failed(c);
 }
 
+int
+wf_comp_limit_error(compiler *c, const char *what)
+{
+    if (c->failed)
+        return -1;
+    wf_err_format(c->ts, &wf_exc_OverflowError,
+                  "%s in '%s': Weft limits an opcode argument to 24 bits "
+                  "(%u)",
+                  what, c->u && c->u->name ? c->u->name : "?",
+                  (unsigned)WF_OPARG_MAX);
+    return wf_comp_runtime_failed(c);
+}
+
 // ===== Units, constants and names =====
 
 static bool
@@ -85,19 +98,95 @@ same_const(wf_value a, wf_value b)
     return false;
 }
 
+// The hash of a constant, consistent with same_const: strings by
+// content, floats by bit pattern, anything else by its value word.
+static uint32_t
+hash_const(wf_value v)
+{
+    uint64_t x;
+    if (wf_val_is_obj(v) && wf_val_as_obj(v)->type == &wf_str_type) {
+        x = (uint64_t)wf_str_hash(v);
+    } else if (wf_val_is_obj(v) && wf_val_as_obj(v)->type == &wf_float_type) {
+        double d = wf_float_val(v);
+        memcpy(&x, &d, sizeof x);
+        x ^= 0x9e3779b97f4a7c15ull;
+    } else {
+        x = (uint64_t)v;
+    }
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+// The slot of a constant equal to [v] (same_const), or the empty slot
+// where it would go. The table is never empty here.
+static wf_nameset_slot *
+const_probe(const unit *u, wf_value v, uint32_t h)
+{
+    uint32_t mask = u->nconstslots - 1;
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        wf_nameset_slot *sl = &u->constslots[i];
+        if (sl->idx1 == 0 ||
+            (sl->hash == h && same_const(u->consts[sl->idx1 - 1], v)))
+            return sl;
+    }
+}
+
+static bool
+const_grow(unit *u)
+{
+    uint32_t n = u->nconstslots ? u->nconstslots * 2 : 16;
+    if (n < u->nconstslots)
+        return false;
+    wf_nameset_slot *t = calloc(n, sizeof *t);
+    if (t == NULL)
+        return false;
+    for (uint32_t i = 0; i < u->nconstslots; i++) {
+        wf_nameset_slot v = u->constslots[i];
+        if (v.idx1 == 0)
+            continue;
+        uint32_t k = v.hash & (n - 1);
+        while (t[k].idx1 != 0)
+            k = (k + 1) & (n - 1);
+        t[k] = v;
+    }
+    free(u->constslots);
+    u->constslots = t;
+    u->nconstslots = n;
+    return true;
+}
+
 int
 wf_comp_add_const(compiler *c, wf_value v, uint32_t *out)
 {
     unit *u = c->u;
     if (v == WF_NULL)
         return wf_comp_runtime_failed(c);
+    // Code objects are never shared; everything else is found by content
+    // through constslots (O(1), not a scan of the constants: issue 20).
     bool code = wf_val_is_obj(v) && wf_val_as_obj(v)->type == &wf_code_type;
-    if (!code)
-        for (uint32_t i = 0; i < u->nconsts; i++)
-            if (same_const(u->consts[i], v)) {
-                *out = i;
+    uint32_t h = 0;
+    wf_nameset_slot *sl = NULL;
+    if (!code) {
+        h = hash_const(v);
+        if (u->nconstslots > 0) {
+            sl = const_probe(u, v, h);
+            if (sl->idx1 != 0) {
+                *out = sl->idx1 - 1;
                 return 0;
             }
+        }
+    }
+    if (u->nconsts >= WF_OPARG_MAX)
+        return wf_comp_limit_error(c, "too many constants");
+    if (!code && (u->nconsts + 1) * 2 > u->nconstslots) {
+        if (!const_grow(u)) {
+            wf_err_no_memory(c->ts);
+            return wf_comp_runtime_failed(c);
+        }
+        sl = const_probe(u, v, h);
+    }
     if (u->nconsts == u->capconsts) {
         uint32_t cap = u->capconsts ? u->capconsts * 2 : 8;
         wf_value *nc = realloc(u->consts, cap * sizeof *nc);
@@ -109,6 +198,8 @@ wf_comp_add_const(compiler *c, wf_value v, uint32_t *out)
         u->capconsts = cap;
     }
     u->consts[u->nconsts] = v;
+    if (!code)
+        *sl = (wf_nameset_slot){h, u->nconsts + 1};
     *out = u->nconsts++;
     return 0;
 }
@@ -126,31 +217,19 @@ wf_comp_load_const(compiler *c, wf_value v, int32_t line)
 uint32_t
 wf_comp_add_name(compiler *c, const char *name)
 {
-    unit *u = c->u;
-    for (uint32_t i = 0; i < u->nnames; i++)
-        if (strcmp(u->names[i], name) == 0)
-            return i;
-    if (u->nnames == u->capnames) {
-        uint32_t cap = u->capnames ? u->capnames * 2 : 8;
-        const char **nn = realloc(u->names, cap * sizeof *nn);
-        if (nn == NULL) {
-            c->failed = true;
-            return 0;
-        }
-        u->names = nn;
-        u->capnames = cap;
+    uint32_t i = 0;
+    if (!wf_nameset_add(&c->u->names, name, &i)) {
+        c->failed = true;
+        return 0;
     }
-    u->names[u->nnames] = name;
-    return u->nnames++;
+    return i;
 }
 
 static int32_t
 lp_find(const unit *u, const char *name)
 {
-    for (uint32_t i = 0; i < u->nlp; i++)
-        if (strcmp(u->lp[i], name) == 0)
-            return (int32_t)i;
-    return -1;
+    int32_t k = wf_nameset_find(&u->lpix, name);
+    return k < 0 ? -1 : (int32_t)u->lpfirst[k];
 }
 
 static int32_t
@@ -171,8 +250,22 @@ lp_add(compiler *c, const char *name, uint8_t kind)
             return -1;
         }
         u->lpkinds = nk;
+        uint32_t *nf = realloc(u->lpfirst, cap * sizeof *nf);
+        if (nf == NULL) {
+            c->failed = true;
+            return -1;
+        }
+        u->lpfirst = nf;
         u->caplp = cap;
     }
+    uint32_t k;
+    uint32_t before = u->lpix.n;
+    if (!wf_nameset_add(&u->lpix, name, &k)) {
+        c->failed = true;
+        return -1;
+    }
+    if (u->lpix.n != before)
+        u->lpfirst[k] = u->nlp;  // the first slot named [name] wins
     u->lp[u->nlp] = name;
     u->lpkinds[u->nlp] = kind;
     return (int32_t)u->nlp++;
@@ -184,27 +277,14 @@ cmp_names(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-typedef struct namelist {
-    const char **items;
-    uint32_t n, cap;
-} namelist;
+// A list of distinct names (hashed: wf_nameset); qsort may reorder its
+// items once no more lookups follow.
+typedef wf_nameset namelist;
 
 static bool
 nl_add(namelist *l, const char *name)
 {
-    for (uint32_t i = 0; i < l->n; i++)
-        if (strcmp(l->items[i], name) == 0)
-            return true;
-    if (l->n == l->cap) {
-        uint32_t cap = l->cap ? l->cap * 2 : 8;
-        const char **ni = realloc(l->items, cap * sizeof *ni);
-        if (ni == NULL)
-            return false;
-        l->items = ni;
-        l->cap = cap;
-    }
-    l->items[l->n++] = name;
-    return true;
+    return wf_nameset_add(l, name, NULL);
 }
 
 // Locals and cells of the comprehensions inlined into [e] (recursively).
@@ -299,10 +379,10 @@ build_localsplus(compiler *c)
             u->cellslots[u->ncellslots++] = i;
     rc = 0;
 done:
-    free(cells.items);
-    free(frees.items);
-    free(cfast.items);
-    free(ccells.items);
+    wf_nameset_fini(&cells);
+    wf_nameset_fini(&frees);
+    wf_nameset_fini(&cfast);
+    wf_nameset_fini(&ccells);
     if (rc < 0)
         c->failed = true;
     return rc;
@@ -334,9 +414,12 @@ free_unit(unit *u)
         return;
     wf_cfg_fini(&u->g);
     free(u->consts);
-    free(u->names);
+    free(u->constslots);
+    wf_nameset_fini(&u->names);
     free(u->lp);
     free(u->lpkinds);
+    wf_nameset_fini(&u->lpix);
+    free(u->lpfirst);
     free(u->cellslots);
     free(u->qualname);
     free(u);
@@ -1028,7 +1111,12 @@ assemble(compiler *c)
         .firstlineno = u->firstlineno,
     };
     wf_cfg_result r;
-    if (wf_cfg_assemble(&u->g, &pre, &r) < 0) {
+    int arc = wf_cfg_assemble(&u->g, &pre, &r);
+    if (arc == -2) {
+        wf_comp_limit_error(c, "code too large");
+        return WF_NULL;
+    }
+    if (arc < 0) {
         c->failed = true;
         return WF_NULL;
     }
@@ -1042,7 +1130,7 @@ assemble(compiler *c)
         memcpy(kinds, u->lpkinds, u->nlp);
     wf_thread *ts = c->ts;
     wf_value consts = wf_tuple_from_array(ts, u->consts, u->nconsts);
-    wf_value names = consts ? str_tuple(c, u->names, u->nnames) : WF_NULL;
+    wf_value names = consts ? str_tuple(c, u->names.items, u->names.n) : WF_NULL;
     wf_value lpn = names ? str_tuple(c, u->lp, u->nlp) : WF_NULL;
     wf_value name = lpn ? wf_str_intern(ts, u->name) : WF_NULL;
     wf_value qual = name ? wf_str_from_cstr(ts, u->qualname) : WF_NULL;
@@ -1103,11 +1191,14 @@ assemble(compiler *c)
 
 // ===== SyntaxError =====
 
-// The 1-based line [lineno] of the source, without its newline.
+// The 1-based line [lineno] of the source, without its newline (nor a
+// leading BOM).
 static const char *
 source_line(const compiler *c, int lineno, size_t *len)
 {
     const char *p = c->src, *end = c->src + c->len;
+    if (c->len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;  // the lexer's columns start after a leading BOM
     for (int l = 1; l < lineno && p < end; l++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (nl == NULL) {

@@ -19,6 +19,7 @@
 
 #include "compiler/ast.h"
 #include "compiler/flowgraph.h"
+#include "compiler/nameset.h"
 #include "compiler/symtable.h"
 #include "vm/cstack.h"
 #include "config.h"
@@ -66,11 +67,14 @@ struct unit {
     wf_cfg g;
     wf_value *consts;
     uint32_t nconsts, capconsts;
-    const char **names;
-    uint32_t nnames, capnames;
-    const char **lp;      // localsplus names
+    wf_nameset_slot *constslots;  // consts by content (not code objects)
+    uint32_t nconstslots;
+    wf_nameset names;     // co_names
+    const char **lp;      // localsplus names (a name may repeat)
     uint8_t *lpkinds;
     uint32_t nlp, caplp;
+    wf_nameset lpix;      // distinct localsplus names, hashed
+    uint32_t *lpfirst;    // lpix index -> first lp index with that name
     uint32_t nlocals;     // varnames (args first)
     uint32_t nfree;
     uint32_t *cellslots;  // MAKE_CELL order
@@ -114,6 +118,10 @@ int wf_comp_error_at(compiler *c, int lineno, int col, int end_lineno,
 // Fail the compilation with the exception already set on c->ts
 // (MemoryError, ...). Returns -1.
 int wf_comp_runtime_failed(compiler *c);
+// Fail with OverflowError: [what] of the current unit does not fit the
+// code unit format (a 24-bit oparg: no EXTENDED_ARG, LANGUAGE.md).
+// Returns -1.
+int wf_comp_limit_error(compiler *c, const char *what);
 
 // Fail the compilation with CPython's RecursionError "Stack overflow (used
 // N kB) during compilation" (the C stack guard, vm/cstack.h, said stop).

@@ -194,12 +194,24 @@ wf_cfg_insert_first(wf_cfg *g, uint16_t op, uint32_t arg, int32_t line)
     insert_at(g, 0, 0, &in);
 }
 
+// The first non-empty block at or after [b] in the layout, or -1. The
+// empty blocks walked get their next pointed past the run (path
+// compression): a run of n empty blocks reached by n jumps (the ends of a
+// long elif chain) costs O(n), not O(n^2) (issue 20). An empty block
+// never gets instructions again and contributes no code, so skipping it
+// in the layout changes nothing; a block that is not empty keeps its next.
 static int32_t
 next_nonempty(wf_cfg *g, int32_t b)
 {
-    while (b >= 0 && g->blocks[b].n == 0)
-        b = g->blocks[b].next;
-    return b;
+    int32_t n = b;
+    while (n >= 0 && g->blocks[n].n == 0)
+        n = g->blocks[n].next;
+    while (b != n && g->blocks[b].n == 0) {
+        int32_t nx = g->blocks[b].next;
+        g->blocks[b].next = n;
+        b = nx;
+    }
+    return n;
 }
 
 // ===== Exception targets =====
@@ -929,28 +941,47 @@ normalize_jumps(wf_cfg *g)
     return 0;
 }
 
+// Put the prefix instructions before the entry block's code, with one
+// move of that code (not one per MAKE_CELL: issue 20). Sets g->oom when
+// out of memory.
 static void
 insert_prefix(wf_cfg *g, const wf_cfg_prefix *p)
 {
+    uint32_t k = (p->nfree > 0 ? 1u : 0u) + p->ncells + (p->generator ? 2u : 0u);
+    if (k == 0)
+        return;
+    wf_cfg_block *b = &g->blocks[0];
+    if (b->n + k > b->cap) {
+        uint32_t cap = b->n + k;
+        wf_cfg_instr *ni = realloc(b->instrs, cap * sizeof *ni);
+        if (ni == NULL) {
+            g->oom = true;
+            return;
+        }
+        b->instrs = ni;
+        b->cap = cap;
+    }
+    memmove(&b->instrs[k], &b->instrs[0], b->n * sizeof *b->instrs);
+    b->n += k;
     uint32_t pos = 0;
     wf_cfg_instr in = {0, 0, WF_NO_LINE, -1, -1};
     if (p->nfree > 0) {
         in.op = WF_OP_COPY_FREE_VARS;
         in.arg = p->nfree;
-        insert_at(g, 0, pos++, &in);
+        b->instrs[pos++] = in;
     }
     for (uint32_t i = 0; i < p->ncells; i++) {
         in.op = WF_OP_MAKE_CELL;
         in.arg = p->cells[i];
-        insert_at(g, 0, pos++, &in);
+        b->instrs[pos++] = in;
     }
     if (p->generator) {
         in.line = p->firstlineno;
         in.op = WF_OP_RETURN_GENERATOR;
         in.arg = 0;
-        insert_at(g, 0, pos++, &in);
+        b->instrs[pos++] = in;
         in.op = WF_OP_POP_TOP;
-        insert_at(g, 0, pos++, &in);
+        b->instrs[pos++] = in;
     }
 }
 
@@ -1006,6 +1037,8 @@ encode(wf_cfg *g, const wf_cfg_prefix *p, wf_cfg_result *out)
                 }
                 arg = fwd ? t - (i + 1) : (i + 1) - t;
             }
+            if (arg > WF_OPARG_MAX)
+                return -2;  // no extended arguments: refused (LANGUAGE.md)
             out->code[i] = wf_cu_make((uint8_t)op, arg);
             out->lines[i] = in->line;
             if (op == WF_OP_RESUME && !seen_resume) {
@@ -1027,8 +1060,11 @@ encode(wf_cfg *g, const wf_cfg_prefix *p, wf_cfg_result *out)
                     wf_exc_entry *e = &out->exctable[nexc++];
                     e->start = run_start;
                     e->end = i;
-                    e->target = h->offset;
+                    e->target =
+                        g->blocks[next_nonempty(g, cur_handler)].offset;
                     int d = h->startdepth - 1 - (h->preserve_lasti ? 1 : 0);
+                    if (d > UINT16_MAX)
+                        return -2;
                     e->depth = (uint16_t)(d < 0 ? 0 : d);
                     e->lasti = h->preserve_lasti ? 1 : 0;
                 }
@@ -1049,8 +1085,10 @@ encode(wf_cfg *g, const wf_cfg_prefix *p, wf_cfg_result *out)
         wf_exc_entry *e = &out->exctable[nexc++];
         e->start = run_start;
         e->end = n;
-        e->target = h->offset;
+        e->target = g->blocks[next_nonempty(g, cur_handler)].offset;
         int d = h->startdepth - 1 - (h->preserve_lasti ? 1 : 0);
+        if (d > UINT16_MAX)
+            return -2;
         e->depth = (uint16_t)(d < 0 ? 0 : d);
         e->lasti = h->preserve_lasti ? 1 : 0;
     }
@@ -1114,6 +1152,8 @@ wf_cfg_assemble(wf_cfg *g, const wf_cfg_prefix *prefix, wf_cfg_result *out)
     if (g->oom || stackdepth(g, &out->stacksize) < 0)
         goto fail;
     insert_prefix(g, prefix);
+    if (g->oom)
+        goto fail;
     if (prefix->generator && out->stacksize < 1)
         out->stacksize = 1;
     for (int32_t bi = 0; bi >= 0; bi = g->blocks[bi].next)
@@ -1128,8 +1168,11 @@ wf_cfg_assemble(wf_cfg *g, const wf_cfg_prefix *prefix, wf_cfg_result *out)
     remove_redundant_nops_and_jumps(g);
     if (normalize_jumps(g) < 0 || g->oom)
         goto fail;
-    if (encode(g, prefix, out) < 0)
-        goto fail;
+    int rc = encode(g, prefix, out);
+    if (rc < 0) {
+        wf_cfg_result_free(out);
+        return rc;
+    }
     return 0;
 fail:
     wf_cfg_result_free(out);

@@ -89,8 +89,11 @@ void wf_cfg_insert_first(wf_cfg *g, uint16_t op, uint32_t arg, int32_t line);
 bool wf_cfg_is_terminator(uint16_t op);
 
 // Optimise, lay out and encode [g] (which it consumes). Returns 0 with
-// [out] filled (malloc'd arrays the caller frees or hands to a wf_code), or
-// -1 when out of memory.
+// [out] filled (malloc'd arrays the caller frees or hands to a wf_code),
+// -1 when out of memory, or -2 when the code does not fit the code unit
+// format: an oparg (jump offset, index, count) over WF_OPARG_MAX, or an
+// exception handler's stack depth over 65535. Weft has no EXTENDED_ARG;
+// the caller raises OverflowError (LANGUAGE.md, deviations).
 int wf_cfg_assemble(wf_cfg *g, const wf_cfg_prefix *prefix,
                     wf_cfg_result *out);
 void wf_cfg_result_free(wf_cfg_result *r);

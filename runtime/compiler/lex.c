@@ -6,6 +6,7 @@
 #include "compiler/lex.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -204,6 +205,51 @@ wf_lex_type_name(wf_lex_type t)
     return "?";
 }
 
+// ===== Non-ASCII characters =====
+
+// The code point of the (valid: checked at init) UTF-8 sequence at pos.
+static uint32_t
+decode_at(const wf_lex *lx)
+{
+    const unsigned char *q = (const unsigned char *)lx->src + lx->pos;
+    size_t n = utf8_len(q, lx->len - lx->pos);
+    if (n <= 1)
+        return q[0];
+    uint32_t cp = q[0] & (0x7fu >> n);
+    for (size_t i = 1; i < n; i++)
+        cp = (cp << 6) | (q[i] & 0x3fu);
+    return cp;
+}
+
+// True for the non-printable code points (Unicode categories Cc, Cf, Zs,
+// Zl, Zp, Co, Cs and noncharacters) that CPython's tokenizer names in
+// "invalid non-printable character U+XXXX". Covers the control, format
+// and space characters of the BMP's general scripts: the ones a hostile
+// or mangled source actually carries (BOM, zero-width space and joiners,
+// bidi controls, NBSP and the other spaces); not the full Unicode
+// database (other non-identifier characters pass, a known deviation).
+static bool
+is_nonprintable(uint32_t cp)
+{
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp == 0xad)
+        return true;
+    if ((cp >= 0x600 && cp <= 0x605) || cp == 0x61c || cp == 0x6dd ||
+        cp == 0x70f || cp == 0x890 || cp == 0x891 || cp == 0x8e2 ||
+        cp == 0x1680 || cp == 0x180e)
+        return true;
+    if ((cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
+        (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000)
+        return true;
+    if ((cp >= 0xd800 && cp <= 0xf8ff) || cp == 0xfeff ||
+        (cp >= 0xfff0 && cp <= 0xfffb) || (cp & 0xfffe) == 0xfffe ||
+        (cp >= 0xfdd0 && cp <= 0xfdef))
+        return true;
+    if ((cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a) ||
+        (cp >= 0xe0000 && cp <= 0xe0fff) || cp >= 0xf0000)
+        return true;
+    return false;
+}
+
 // ===== Indentation =====
 
 // At the beginning of a logical line at depth 0: measure the indentation,
@@ -233,6 +279,17 @@ do_indentation(wf_lex *lx)
         if (is_newline_char(c)) {
             take_newline(lx);
             continue;
+        }
+        if (c == '\\' && (peek(lx, 1) == -1 ||
+                          (is_newline_char(peek(lx, 1)) &&
+                           peek(lx, 2 + (peek(lx, 1) == '\r' &&
+                                         peek(lx, 2) == '\n')) == -1))) {
+            // A continuation at the start of the last line: the end of
+            // input, reported on the backslash's line without a column
+            // (CPython's tok_continuation_line).
+            int l = lx->lineno;
+            return lex_error_at(lx, "SyntaxError", l, -1, l, -1,
+                                "unexpected EOF while parsing");
         }
         if (c == '\\' && is_newline_char(peek(lx, 1))) {
             // A continuation line: CPython joins and keeps measuring the
@@ -398,8 +455,11 @@ lex_number(wf_lex *lx, wf_lex_token *tok)
             }
         }
     }
+    // A non-printable character after the number (U+3000, U+200B...) is
+    // reported as such by the next token, as CPython does.
     if (peek(lx, 0) >= 0 && wf_lex_is_ident_char((unsigned char)peek(lx, 0)) &&
-        !keyword_follows(lx)) {
+        !keyword_follows(lx) &&
+        !(peek(lx, 0) >= 0x80 && is_nonprintable(decode_at(lx)))) {
         if (bad[8] == 'd')
             lx->pos = start;    // CPython points at the number
         goto invalid;
@@ -781,23 +841,19 @@ wf_lex_next(wf_lex *lx, wf_lex_token *tok)
         }
         if (c == '\\') {
             int d = peek(lx, 1);
-            if (d == -1) {
-                int l = lx->lineno, cc = cur_col(lx);
-                return lex_error_at(lx, "SyntaxError", l, cc + 1, l, cc + 1,
-                                    "unexpected EOF while parsing");
-            }
-            if (!is_newline_char(d)) {
-                int l = lx->lineno, cc = cur_col(lx);
+            int l = lx->lineno, cc = cur_col(lx);
+            if (d != -1 && !is_newline_char(d))
                 return lex_error_at(lx, "SyntaxError", l, cc + 1, l, cc + 2,
                                     "unexpected character after line continuation character");
-            }
+            // Backslash, newline (or the end), then the end of input: the
+            // error is on the backslash's line, just after it; inside
+            // brackets the unclosed bracket is reported instead (CPython).
             lx->pos++;
-            take_newline(lx);
-            if (peek(lx, 0) == -1 && lx->depth == 0) {
-                int l = lx->lineno;
-                return lex_error_at(lx, "SyntaxError", l, 0, l, 0,
+            if (d != -1)
+                take_newline(lx);
+            if (peek(lx, 0) == -1 && lx->depth == 0)
+                return lex_error_at(lx, "SyntaxError", l, cc + 1, l, cc + 1,
                                     "unexpected EOF while parsing");
-            }
             continue;
         }
         lx->emitted_any = true;
@@ -807,17 +863,37 @@ wf_lex_next(wf_lex *lx, wf_lex_token *tok)
             (c == '.' && peek(lx, 1) >= '0' && peek(lx, 1) <= '9'))
             return lex_number(lx, tok);
         if (wf_lex_is_ident_char((unsigned char)c) && !(c >= '0' && c <= '9')) {
-            while (peek(lx, 0) != -1 && wf_lex_is_ident_char((unsigned char)peek(lx, 0)))
+            while (peek(lx, 0) != -1 && wf_lex_is_ident_char((unsigned char)peek(lx, 0))) {
+                if (peek(lx, 0) >= 0x80) {
+                    // A non-ASCII character: no identifier holds a
+                    // non-printable one (a BOM past the first, U+200B...).
+                    uint32_t cp = decode_at(lx);
+                    // ZWNJ and ZWJ may continue an identifier, not start it.
+                    bool joiner = cp == 0x200c || cp == 0x200d;
+                    if (is_nonprintable(cp) && !(joiner && lx->pos > start)) {
+                        int ec = cur_col(lx);
+                        return lex_error_at(lx, "SyntaxError", l, ec, l, ec + 1,
+                                            "invalid non-printable character U+%04X",
+                                            (unsigned)cp);
+                    }
+                    lx->pos += utf8_len((const unsigned char *)lx->src + lx->pos,
+                                        lx->len - lx->pos);
+                    continue;
+                }
                 lx->pos++;
+            }
             int q = peek(lx, 0);
             bool is_f = false, raw = false;
             if ((q == '"' || q == '\'') &&
                 string_prefix(lx->src + start, lx->pos - start, &is_f, &raw)) {
                 if (!is_f)
                     return lex_string_body(lx, tok, start, l, c0);
-                if (lx->nfstrings >= WF_LEX_MAX_FSTRINGS)
-                    return lex_error_at(lx, "SyntaxError", l, c0, l, c0 + 1,
-                                        "too many nested f-strings");
+                // 149 levels at most, as CPython (MAXFSTRINGLEVEL).
+                if (lx->nfstrings + 1 >= WF_LEX_MAX_FSTRINGS) {
+                    int qc = cur_col(lx);  // CPython points at the quote
+                    return lex_error_at(lx, "SyntaxError", l, qc, l, qc,
+                                        "too many nested f-strings or t-strings");
+                }
                 wf_lex_fstring *fs = &lx->fstrings[lx->nfstrings++];
                 fs->quote = (char)q;
                 fs->quote_len = (peek(lx, 1) == q && peek(lx, 2) == q) ? 3 : 1;

@@ -6,6 +6,7 @@
 // rest is resolved by the enclosing entry.
 #include "compiler/symtable.h"
 
+#include "compiler/nameset.h"
 #include "config.h"
 #include "vm/cstack.h"
 
@@ -155,6 +156,7 @@ free_entry(wf_st_entry *e)
     free(e->children);
     free(e->syms);
     free(e->table);
+    free(e->childtable);
     free(e);
 }
 
@@ -660,77 +662,69 @@ visit_stmts(builder *b, const wf_ast_stmt_seq *seq)
 
 // ===== Pass 2: analyse =====
 
-// A set of names (borrowed strings), for the bound/global sets.
-typedef struct nameset {
-    const char **items;
-    size_t n, cap;
-} nameset;
+// A set of names (borrowed strings), for the bound/local/free sets:
+// hashed, so that a scope with n names resolves in O(n) (issue 20).
+typedef wf_nameset nameset;
 
 static bool
 set_has(const nameset *s, const char *name)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->items[i], name) == 0)
-            return true;
-    return false;
+    return wf_nameset_find(s, name) >= 0;
 }
 
 static bool
 set_add(nameset *s, const char *name)
 {
-    if (set_has(s, name))
-        return true;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        const char **ni = realloc(s->items, cap * sizeof *ni);
-        if (ni == NULL)
-            return false;
-        s->items = ni;
-        s->cap = cap;
-    }
-    s->items[s->n++] = name;
-    return true;
+    return wf_nameset_add(s, name, NULL);
 }
 
-static void
-set_remove(nameset *s, const char *name)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->items[i], name) == 0) {
-            s->items[i] = s->items[--s->n];
-            return;
-        }
-}
+// The names bound in enclosing function scopes, as a chain of layers
+// rather than a copy per scope (a copy made each of n nested functions
+// cost O(n) and the module O(n^2): issue 20). A layer adds the locals of
+// one function or comprehension and hides its explicit globals; a class
+// adds no layer; the module's children see the empty chain (NULL).
+typedef struct boundset boundset;
+struct boundset {
+    const boundset *parent;
+    const nameset *added;   // the scope's locals
+    nameset removed;        // its `global` names
+};
 
 static bool
-set_copy(nameset *dst, const nameset *src)
+bound_has(const boundset *b, const char *name)
 {
-    for (size_t i = 0; i < src->n; i++)
-        if (!set_add(dst, src->items[i]))
+    for (; b != NULL; b = b->parent) {
+        if (set_has(&b->removed, name))
             return false;
-    return true;
+        if (set_has(b->added, name))
+            return true;
+    }
+    return false;
 }
 
 // Resolve a name that [e] uses but does not bind, as [e] would see it.
-static void
-resolve_free_use(wf_st_sym *s, const wf_st_entry *e, const nameset *bound,
+// Returns false if out of memory (the name could not be passed up: the
+// enclosing scope would not make it a cell).
+static bool
+resolve_free_use(wf_st_sym *s, const wf_st_entry *e, const boundset *bound,
                  nameset *freeset)
 {
-    if (e->kind != WF_ST_MODULE && set_has(bound, s->name)) {
+    if (e->kind != WF_ST_MODULE && bound_has(bound, s->name)) {
         s->scope = WF_SC_FREE;
-        set_add(freeset, s->name);
+        return set_add(freeset, s->name);
     } else {
         s->scope = WF_SC_GLOBAL_IMPLICIT;
     }
+    return true;
 }
 
-static void analyze(builder *b, wf_st_entry *e, const nameset *bound,
+static void analyze(builder *b, wf_st_entry *e, const boundset *bound,
                     nameset *freeset);
 
 // A name free in child [c] of [e]: make it a cell or pass it up.
 static void
-child_free(builder *b, wf_st_entry *e, const char *name, const nameset *bound,
-           nameset *freeset)
+child_free(builder *b, wf_st_entry *e, const char *name,
+           const boundset *bound, nameset *freeset)
 {
     wf_st_sym *s = add_sym(e, name);
     if (s == NULL) {
@@ -742,7 +736,8 @@ child_free(builder *b, wf_st_entry *e, const char *name, const nameset *bound,
         s->flags |= WF_SYM_FREE_CLASS;
         if (s->scope == WF_SC_DELEGATE)
             s->scope = WF_SC_FREE;
-        set_add(freeset, name);
+        if (!set_add(freeset, name))
+            oom(b);
         return;
     }
     if (s->scope == WF_SC_LOCAL || s->scope == WF_SC_CELL) {
@@ -751,58 +746,62 @@ child_free(builder *b, wf_st_entry *e, const char *name, const nameset *bound,
     }
     if (e->kind == WF_ST_COMP && s->scope == WF_SC_DELEGATE) {
         // Resolved by the enclosing entry; pass up as free.
-        set_add(freeset, name);
+        if (!set_add(freeset, name))
+            oom(b);
         return;
     }
     (void)bound;
     s->scope = WF_SC_FREE;
-    set_add(freeset, name);
+    if (!set_add(freeset, name))
+        oom(b);
 }
 
 static void
-analyze(builder *b, wf_st_entry *e, const nameset *bound, nameset *freeset)
+analyze(builder *b, wf_st_entry *e, const boundset *bound, nameset *freeset)
 {
     if (stack_exhausted(b))
         return;
-    nameset local = {0}, newbound = {0};
+    nameset local = {0};
+    boundset layer = {bound, &local, {0}};
+    const boundset *newbound = NULL;  // what the children see
     for (size_t i = 0; i < e->nsyms && !b->failed; i++) {
         wf_st_sym *s = &e->syms[i];
         if (s->flags & WF_SYM_GLOBAL) {
             s->scope = WF_SC_GLOBAL_EXPLICIT;
         } else if (s->flags & WF_SYM_NONLOCAL) {
-            if (!set_has(bound, s->name)) {
+            if (!bound_has(bound, s->name)) {
                 set_error(b, s->decl_lineno, s->decl_col,
                           s->decl_end_lineno, s->decl_end_col,
                           "no binding for nonlocal '%s' found", s->name);
                 break;
             }
             s->scope = WF_SC_FREE;
-            set_add(freeset, s->name);
+            if (!set_add(freeset, s->name))
+                oom(b);
         } else if (s->flags & (WF_SYM_LOCAL | WF_SYM_PARAM)) {
             s->scope = WF_SC_LOCAL;
             if (!set_add(&local, s->name))
                 oom(b);
         } else if (e->kind == WF_ST_COMP) {
             s->scope = WF_SC_DELEGATE;
-        } else {
-            resolve_free_use(s, e, bound, freeset);
+        } else if (!resolve_free_use(s, e, bound, freeset)) {
+            oom(b);
         }
     }
     if (e->kind == WF_ST_FUNCTION || e->kind == WF_ST_COMP) {
-        if (!set_copy(&newbound, bound) || !set_copy(&newbound, &local))
-            oom(b);
         for (size_t i = 0; i < e->nsyms; i++)
-            if (e->syms[i].scope == WF_SC_GLOBAL_EXPLICIT)
-                set_remove(&newbound, e->syms[i].name);
+            if (e->syms[i].scope == WF_SC_GLOBAL_EXPLICIT &&
+                !set_add(&layer.removed, e->syms[i].name))
+                oom(b);
+        newbound = &layer;
     } else if (e->kind == WF_ST_CLASS) {
-        if (!set_copy(&newbound, bound))
-            oom(b);
+        newbound = bound;
     }
     for (size_t c = 0; c < e->nchildren && !b->failed; c++) {
         wf_st_entry *ch = e->children[c];
         nameset chfree = {0};
-        analyze(b, ch, &newbound, &chfree);
-        for (size_t i = 0; i < chfree.n && !b->failed; i++)
+        analyze(b, ch, newbound, &chfree);
+        for (uint32_t i = 0; i < chfree.n && !b->failed; i++)
             child_free(b, e, chfree.items[i], bound, freeset);
         if (ch->kind == WF_ST_COMP) {
             // Names the comprehension uses but does not bind belong to [e].
@@ -818,8 +817,11 @@ analyze(builder *b, wf_st_entry *e, const nameset *bound, nameset *freeset)
                 s->flags |= WF_SYM_USE;
                 if (s->scope == WF_SC_DELEGATE && e->kind != WF_ST_COMP &&
                     !(s->flags & (WF_SYM_LOCAL | WF_SYM_PARAM |
-                                  WF_SYM_GLOBAL | WF_SYM_NONLOCAL)))
-                    resolve_free_use(s, e, bound, freeset);
+                                  WF_SYM_GLOBAL | WF_SYM_NONLOCAL)) &&
+                    !resolve_free_use(s, e, bound, freeset)) {
+                    oom(b);
+                    break;
+                }
             }
             // A comprehension cell shares the parent's slot: make it a
             // cell there too.
@@ -833,10 +835,10 @@ analyze(builder *b, wf_st_entry *e, const nameset *bound, nameset *freeset)
                     s->scope = WF_SC_CELL;
             }
         }
-        free(chfree.items);
+        wf_nameset_fini(&chfree);
     }
-    free(local.items);
-    free(newbound.items);
+    wf_nameset_fini(&local);
+    wf_nameset_fini(&layer.removed);
 }
 
 // ===== API =====
@@ -853,10 +855,9 @@ wf_symtable_build(wf_symtable *st, const wf_ast_mod *mod)
     visit_stmts(&b, &mod->body);
     if (b.failed)
         return -1;
-    nameset bound = {0}, free_ = {0};
-    analyze(&b, st->top, &bound, &free_);
-    free(bound.items);
-    free(free_.items);
+    nameset free_ = {0};
+    analyze(&b, st->top, NULL, &free_);
+    wf_nameset_fini(&free_);
     return b.failed ? -1 : 0;
 }
 
@@ -872,13 +873,60 @@ wf_symtable_free(wf_symtable *st)
     st->nowned = st->capowned = 0;
 }
 
+static uint32_t
+hash_node(const void *node)
+{
+    uint64_t x = (uint64_t)(uintptr_t)node;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+// Index [e]'s children by node (built on the first lookup, after pass 1
+// has added them all), so that finding each of n children is O(1).
+static bool
+index_children(wf_st_entry *e)
+{
+    size_t cap = 16;
+    while (cap < e->nchildren * 2)
+        cap *= 2;
+    int32_t *t = malloc(cap * sizeof *t);
+    if (t == NULL)
+        return false;
+    for (size_t i = 0; i < cap; i++)
+        t[i] = -1;
+    for (size_t k = 0; k < e->nchildren; k++) {
+        size_t i = hash_node(e->children[k]->node) & (cap - 1);
+        while (t[i] >= 0)
+            i = (i + 1) & (cap - 1);
+        t[i] = (int32_t)k;
+    }
+    e->childtable = t;
+    e->childcap = cap;
+    return true;
+}
+
 wf_st_entry *
 wf_symtable_child(const wf_st_entry *e, const void *node)
 {
-    for (size_t i = 0; i < e->nchildren; i++)
-        if (e->children[i]->node == node)
-            return e->children[i];
-    return NULL;
+    wf_st_entry *m = (wf_st_entry *)e;
+    if (e->nchildren > 8 && e->childtable == NULL)
+        (void)index_children(m);  // out of memory: the linear scan below
+    if (e->childtable == NULL) {
+        for (size_t i = 0; i < e->nchildren; i++)
+            if (e->children[i]->node == node)
+                return e->children[i];
+        return NULL;
+    }
+    size_t mask = e->childcap - 1;
+    for (size_t i = hash_node(node) & mask;; i = (i + 1) & mask) {
+        int32_t k = e->childtable[i];
+        if (k < 0)
+            return NULL;
+        if (e->children[k]->node == node)
+            return e->children[k];
+    }
 }
 
 const wf_st_sym *

@@ -62,6 +62,8 @@ struct wf_st_entry {
     size_t nsyms, capsyms;
     int32_t *table;          // open-addressing hash: index into syms, -1 empty
     size_t tablecap;
+    int32_t *childtable;     // children by node, built by the first
+    size_t childcap;         // wf_symtable_child call (NULL: not yet)
     uint32_t nparams;        // positional + vararg + kwonly + kwarg
     bool is_generator;
     bool is_genexp;
@@ -91,7 +93,8 @@ int wf_symtable_build(wf_symtable *st, const wf_ast_mod *mod);
 // Release everything [st] owns. Accepts a zeroed or half-built table.
 void wf_symtable_free(wf_symtable *st);
 
-// The child entry of [e] opened by AST node [node], or NULL.
+// The child entry of [e] opened by AST node [node], or NULL. Call it
+// only on a built table (it indexes [e]'s children on first use).
 wf_st_entry *wf_symtable_child(const wf_st_entry *e, const void *node);
 
 // The symbol [name] of [e], or NULL.

@@ -346,13 +346,16 @@ check_event(wf_thread *ts)
 
 // Find the instruction to jump to: the start of [line] (the first line
 // start not before it) whose stack is compatible with [start_stack], with
-// the shallowest stack. Returns its index, or -1 with ValueError set.
+// the greatest encoded stack (the deepest one; the first of equals), as
+// CPython 3.14's frame_setlineno picks it: a jump back to a `with` line
+// lands after the context manager was entered, not before. Returns its
+// index, or -1 with ValueError set.
 static int64_t
 find_target(wf_thread *ts, const int32_t *starts, const int64_t *stacks,
             uint32_t n, int32_t line, int64_t start_stack, int64_t *best)
 {
     int64_t best_addr = -1;
-    int best_depth = INT_MAX;
+    int64_t best_stack = -1;  // below every analysed stack
     const char *msg = "cannot find bytecode for specified line";
     bool explained = false;
     for (uint32_t i = 0; i < n; i++) {
@@ -360,9 +363,8 @@ find_target(wf_thread *ts, const int32_t *starts, const int64_t *stacks,
             continue;
         int64_t target = stacks[i];
         if (compatible_stack(start_stack, target)) {
-            int d = wf_lineno_stack_depth(target);
-            if (d < best_depth) {
-                best_depth = d;
+            if (target > best_stack) {
+                best_stack = target;
                 best_addr = i;
                 *best = target;
             }

@@ -7,6 +7,7 @@
 // wf_bi_flush_stdout).
 #include "objects/object.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,51 +29,79 @@ static char outbuf[OUTBUF_SIZE];
 static size_t outlen;
 static int out_is_tty = -1;
 
-static void
-write_all(int fd, const char *p, size_t n)
+// Write [n] bytes of [p] to [fd]. Returns 0, or the errno of the write
+// that failed with *[done] set to the bytes written before it.
+static int
+write_all(int fd, const char *p, size_t n, size_t *done)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (size_t)w;
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, p + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            *done = off;
+            return w < 0 ? errno : EIO;
+        }
+        off += (size_t)w;
     }
+    *done = n;
+    return 0;
 }
 
-static void
+// Write the buffer out. Returns 0, or the errno of the failed write: what
+// was not written stays buffered (as CPython's BufferedWriter keeps it),
+// so a later flush, the one at exit included, fails the same way.
+static int
 flush_locked(void)
 {
-    write_all(1, outbuf, outlen);
-    outlen = 0;
+    size_t done;
+    int err = write_all(1, outbuf, outlen, &done);
+    memmove(outbuf, outbuf + done, outlen - done);
+    outlen -= done;
+    return err;
 }
 
-static void
+// Buffer [s]; returns 0 or the errno of a flush that failed (the piece
+// is then dropped).
+static int
 put_locked(const char *s, size_t n)
 {
     if (outlen + n > OUTBUF_SIZE) {
-        flush_locked();
+        int err = flush_locked();
+        if (err != 0)
+            return err;
         if (n > OUTBUF_SIZE) {
-            write_all(1, s, n);
-            return;
+            size_t done;
+            return write_all(1, s, n, &done);
         }
     }
     memcpy(outbuf + outlen, s, n);
     outlen += n;
+    return 0;
 }
 
-void
+int
 wf_bi_flush_stdout(void)
 {
     pthread_mutex_lock(&out_lock);
-    flush_locked();
+    int err = flush_locked();
+    pthread_mutex_unlock(&out_lock);
+    return err;
+}
+
+void
+wf_bi_discard_stdout(void)
+{
+    pthread_mutex_lock(&out_lock);
+    outlen = 0;
     pthread_mutex_unlock(&out_lock);
 }
 
 static void
 flush_at_exit(void)
 {
-    wf_bi_flush_stdout();
+    (void)wf_bi_flush_stdout();
 }
 
 // ===== print =====
@@ -127,20 +156,29 @@ bi_print(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
     // rooted above (immutable, and the collector does not move objects).
     wf_thread_detach(ts);
     pthread_mutex_lock(&out_lock);
-    for (size_t i = 0; i < nargs; i++) {
+    int err = 0;
+    for (size_t i = 0; i < nargs && err == 0; i++) {
         if (i > 0)
-            put_locked(sep, seplen);
+            err = put_locked(sep, seplen);
         wf_value s = ts->roots[base + i];
-        put_locked(wf_str_cstr(s), wf_str_len(s));
+        if (err == 0)
+            err = put_locked(wf_str_cstr(s), wf_str_len(s));
     }
-    put_locked(end, endlen);
+    if (err == 0)
+        err = put_locked(end, endlen);
     if (out_is_tty < 0)
         out_is_tty = isatty(1);
-    if (flush || (out_is_tty && memchr(end, '\n', endlen) != NULL))
-        flush_locked();
+    if (err == 0 &&
+        (flush || (out_is_tty && memchr(end, '\n', endlen) != NULL)))
+        err = flush_locked();
     pthread_mutex_unlock(&out_lock);
     wf_thread_attach(ts);
-    r = WF_NONE;
+    // A failed write (EPIPE with SIGPIPE ignored, ENOSPC, ...) is
+    // OSError, as CPython's print.
+    if (err != 0)
+        wf_err_set_errno(ts, err);
+    else
+        r = WF_NONE;
 done:
     wf_root_release(ts, mark);
     return r;
@@ -631,7 +669,7 @@ bi_round(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
                                      "cannot convert float infinity to "
                                      "integer");
             double r = nearbyint(d);
-            if (r < (double)WF_INT_MIN || r > (double)WF_INT_MAX)
+            if (r < (double)WF_INT_MIN || r >= -(double)WF_INT_MIN)  // 2^62
                 return wf_err_format(ts, &wf_exc_OverflowError,
                                      "integer overflow: Weft ints are "
                                      "limited to 62 bits");
@@ -668,7 +706,7 @@ bi_divmod(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
         if ((wf_int_check(b) || wf_val_is(b, &wf_float_type)) &&
             wf_float_as_double(ts, b, &y) == 0 && y == 0.0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "float divmod()");
+                                 "division by zero");
     }
     size_t mark = wf_root_mark(ts);
     wf_value r = WF_NULL;

@@ -534,7 +534,7 @@ print_exception(wf_thread *ts, const char *header, wf_value exc)
     wf_exc_print(ts, exc, mem);
     fclose(mem);
     wf_thread_detach(ts);
-    wf_bi_flush_stdout();
+    (void)wf_bi_flush_stdout();
     static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;
     pthread_mutex_lock(&err_lock);
     fwrite(buf, 1, len, stderr);

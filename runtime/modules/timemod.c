@@ -1,10 +1,13 @@
 // runtime/modules/timemod.c -- the built-in `time` module (wf_time_*): clocks and
 // sleep. sleep detaches the thread while it blocks, so a pause never
 // waits for a sleeping thread (ARCHITECTURE "Threads and the pause").
+#define _GNU_SOURCE  // ppoll
 #include "modules/modules.h"
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <time.h>
 
 #include "objects/error.h"
@@ -87,12 +90,36 @@ t_sleep(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
     if (ns < 0)
         return wf_err_format(ts, &wf_exc_ValueError,
                              "sleep length must be non-negative");
-    struct timespec req = {(time_t)(ns / 1000000000LL),
-                           (long)(ns % 1000000000LL)};
+    if (wf_signal_check(ts) < 0)  // Ctrl-C just before the call
+        return WF_NULL;
+    struct timespec now, deadline = wf_timeout_deadline(ns);
+    // SIGINT is blocked except inside ppoll, which unblocks it atomically:
+    // one arriving between the pending check and the wait still ends the
+    // wait (EINTR) instead of being noticed only after it. Other signals
+    // resume the sleep; Ctrl-C ends it with KeyboardInterrupt (CPython).
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     wf_thread_detach(ts);
-    while (nanosleep(&req, &req) != 0 && errno == EINTR)
-        ;
+    while (!wf_signal_pending(ts)) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        struct timespec left = {deadline.tv_sec - now.tv_sec,
+                                deadline.tv_nsec - now.tv_nsec};
+        if (left.tv_nsec < 0) {
+            left.tv_sec--;
+            left.tv_nsec += 1000000000L;
+        }
+        if (left.tv_sec < 0)
+            break;
+        int r = ppoll(NULL, 0, &left, &old);
+        if (r == 0 || (r < 0 && errno != EINTR))
+            break;  // the time is up
+    }
     wf_thread_attach(ts);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (wf_signal_check(ts) < 0)
+        return WF_NULL;
     return WF_NONE;
 }
 

@@ -29,13 +29,30 @@ call_one(wf_thread *ts, wf_value cb, const wf_value *args, size_t nargs)
 }
 
 // A Python-level callback of [tool] answered DISABLE for [ev] at unit
-// [idx] of [co]: clear the bit, or (non-local event) remove the callback
-// and raise. Returns 0 or -1.
+// [pc] of [f] ([args]: the event's arguments): clear the bit, or
+// (non-local event) remove the callback and raise. Returns 0 or -1.
+// A CALL of a callable that is not a Python function, on code that never
+// had two tools on one event, keeps its C_RETURN/C_RAISE for [tool]
+// (ts->mon_keep_*): CPython 3.14 de-instruments the unit there but the
+// call in flight still fires them with the code's tools; with several
+// tools it clears the tool's bit and they do not reach it.
 WF_NOINLINE static int
-answer_disable(wf_thread *ts, wf_code *co, uint32_t idx, int tool, int ev)
+answer_disable(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int tool,
+               int ev, const wf_value *args)
 {
+    wf_code *co = f->code;
     if (wf_ev_can_disable(ev)) {
-        wf_instr_disable(co, idx, tool, ev);
+        if (ev == WF_EV_CALL && !wf_val_is(args[2], &wf_func_type)) {
+            const wf_instr_data *d = wf_instr_data_of(co);
+            if (d != NULL && !d->multitool) {
+                if (ts->mon_keep_frame != f || ts->mon_keep_pc != pc)
+                    ts->mon_keep_tools = 0;
+                ts->mon_keep_frame = f;
+                ts->mon_keep_pc = pc;
+                ts->mon_keep_tools |= (uint8_t)(1u << tool);
+            }
+        }
+        wf_instr_disable(co, wf_fire_index(f, pc), tool, ev);
         return 0;
     }
     // Same as CPython 3.14: the callback is removed so that the error
@@ -82,7 +99,7 @@ deliver(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
         if (WF_UNLIKELY(res == WF_NULL))
             return -1;
         if (res == WF_MON_DISABLE &&
-            answer_disable(ts, f->code, wf_fire_index(f, pc), tool, ev) < 0)
+            answer_disable(ts, f, pc, tool, ev, args) < 0)
             return -1;
     }
     return 0;
@@ -196,6 +213,22 @@ wf_fire_exc_slow(wf_thread *ts, wf_frame *f, const wf_codeunit *pc, int ev,
                  uint8_t tools)
 {
     return deliver_keeping_exc(ts, f, pc, ev, tools, WF_NULL, WF_NULL, 0);
+}
+
+uint8_t
+wf_fire_take_kept(wf_thread *ts, const wf_frame *f, const wf_codeunit *pc)
+{
+    if (ts->mon_keep_frame != f || ts->mon_keep_pc != pc)
+        return 0;
+    uint8_t t = ts->mon_keep_tools;
+    ts->mon_keep_tools = 0;
+    ts->mon_keep_frame = ts->mon_keep_pc = NULL;
+    // A second tool set on the code meanwhile (the call itself may do it)
+    // ends the single-tool case: CPython then goes by the bits.
+    const wf_instr_data *d = wf_instr_data_of(f->code);
+    if (ts->in_callback != 0 || d == NULL || d->multitool)
+        return 0;
+    return (uint8_t)(t & ts->mon_tools);
 }
 
 int

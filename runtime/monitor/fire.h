@@ -144,6 +144,11 @@ WF_MUST_CHECK int wf_fire_exc_slow(wf_thread *ts, wf_frame *f,
 // whether the line is new for this frame, the recorded jump consumed,
 // then delivers it; may return 1, "Callback frames" below) and
 // wf_fire_instruction; same contracts.
+// The tools a CALL DISABLE kept for the C_RETURN/C_RAISE of the call in
+// flight at [pc] of [f] (thread.h mon_keep_tools), taken (cleared) when
+// they match; 0 otherwise.
+uint8_t wf_fire_take_kept(wf_thread *ts, const wf_frame *f,
+                          const wf_codeunit *pc);
 WF_MUST_CHECK int wf_fire_c_result_slow(wf_thread *ts, wf_frame *f,
                                         const wf_codeunit *pc,
                                         wf_value callable, wf_value arg0,
@@ -237,6 +242,8 @@ wf_fire_c_result(wf_thread *ts, wf_frame *f, const wf_codeunit *pc,
                  wf_value callable, wf_value arg0, bool ok)
 {
     uint8_t t = wf_fire_gated_lane(ts, f, pc, WF_INSTR_LANE_MAIN);
+    if (WF_UNLIKELY(ts->mon_keep_tools != 0))
+        t |= wf_fire_take_kept(ts, f, pc);
     if (WF_LIKELY(t == 0))
         return 0;
     return wf_fire_c_result_slow(ts, f, pc, callable, arg0, ok, t);

@@ -352,6 +352,8 @@ wf_instr_rewrite(wf_code *co, const uint8_t *active, bool restart,
     }
     uint8_t removed[WF_EV_UNGROUPED_COUNT], added[WF_EV_UNGROUPED_COUNT];
     for (int e = 0; e < WF_EV_UNGROUPED_COUNT; e++) {
+        if ((active[e] & (active[e] - 1)) != 0)
+            d->multitool = true;
         removed[e] = (uint8_t)(d->active[e] & ~active[e]);
         added[e] = restart ? active[e] : (uint8_t)(active[e] & ~d->active[e]);
     }

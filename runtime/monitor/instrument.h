@@ -92,6 +92,12 @@ typedef struct wf_instr_data {
     // The per-event tools (global | local) the last rewrite applied.
     // W: monitoring mutex + world stopped. R: under the monitoring mutex.
     uint8_t active[WF_EV_UNGROUPED_COUNT];
+    // Sticky: some rewrite gave one event two tools or more (CPython's
+    // per-instruction tools array exists from then on, which changes what
+    // a CALL DISABLE does to the call in flight: fire.c answer_disable).
+    // W: monitoring mutex + world stopped. R: the fire layer, plain (set
+    // before the pause that published the twins ends).
+    bool multitool;
     // Global instrumentation version at the last rewrite of this code.
     // W: monitoring mutex + world stopped. R: relaxed atomic.
     wf_atomic_u64 version;

@@ -6,6 +6,7 @@
 // so nothing here is shared but the immortal types.
 #include "objects/error.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -61,6 +62,21 @@ keyerror_str(wf_thread *ts, wf_value v)
     return exc_str(ts, v);
 }
 
+// OSError(errno, strerror[, filename]) shows "[Errno N] text" (CPython
+// OSError_str); other argument counts as BaseException.
+static wf_value
+oserror_str(wf_thread *ts, wf_value v)
+{
+    wf_value a = exc_args(v);
+    size_t n = wf_tuple_len(a);
+    if (n < 2 || n > 5)
+        return exc_str(ts, v);
+    const wf_value *it = wf_tuple_items(a);
+    if (n >= 3 && it[2] != WF_NONE)
+        return wf_str_format(ts, "[Errno %S] %S: %R", it[0], it[1], it[2]);
+    return wf_str_format(ts, "[Errno %S] %S", it[0], it[1]);
+}
+
 static wf_value
 exc_repr(wf_thread *ts, wf_value v)
 {
@@ -76,7 +92,8 @@ exc_getattr(wf_thread *ts, wf_value v, wf_value name)
 {
     wf_exc *e = E(v);
     const char *n = wf_str_cstr(name);
-    if (n[0] == '_' || n[0] == 'a' || n[0] == 'v' || n[0] == 'c') {
+    if (n[0] == '_' || n[0] == 'a' || n[0] == 'v' || n[0] == 'c' ||
+        n[0] == 'e' || n[0] == 's') {
         if (strcmp(n, "args") == 0)
             return exc_args(v);
         if (strcmp(n, "__traceback__") == 0)
@@ -87,6 +104,14 @@ exc_getattr(wf_thread *ts, wf_value v, wf_value name)
             return e->context != WF_NULL ? e->context : WF_NONE;
         if (strcmp(n, "__suppress_context__") == 0)
             return wf_val_bool(e->suppress_context);
+        if (wf_val_isinstance(v, &wf_exc_OSError) &&
+            (strcmp(n, "errno") == 0 || strcmp(n, "strerror") == 0)) {
+            wf_value a = exc_args(v);
+            size_t na = wf_tuple_len(a);
+            if (na < 2 || na > 5)
+                return WF_NONE;
+            return wf_tuple_items(a)[n[0] == 'e' ? 0 : 1];
+        }
         if ((strcmp(n, "value") == 0 &&
              wf_val_isinstance(v, &wf_exc_StopIteration)) ||
             (strcmp(n, "code") == 0 &&
@@ -254,6 +279,8 @@ m_str(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kwnames)
         return WF_NULL;
     if (wf_val_isinstance(args[0], &wf_exc_KeyError))
         return keyerror_str(ts, args[0]);
+    if (wf_val_isinstance(args[0], &wf_exc_OSError))
+        return oserror_str(ts, args[0]);
     return exc_str(ts, args[0]);
 }
 
@@ -269,6 +296,8 @@ int
 wf_exc_init_types(wf_thread *ts)
 {
     wf_exc_KeyError.str = keyerror_str;
+    wf_exc_OSError.str = wf_exc_ConnectionError.str = oserror_str;
+    wf_exc_BrokenPipeError.str = oserror_str;
     for (size_t i = 0; i < NEXC; i++) {
         wf_type *tp = exc_types[i];
         if (tp->name_str == WF_NULL) {
@@ -310,7 +339,20 @@ wf_exc_visit_roots(wf_visit_fn visit, void *ctx)
 {
     for (size_t i = 0; i < NEXC; i++)
         visit(wf_val_from_obj(exc_types[i]), ctx);
-    visit(wf_val_from_obj(&memory_error), ctx);
+    // Not the preallocated MemoryError: it is live only while something
+    // holds it (wf_exc_drop_unreached), else its traceback would keep
+    // the frames that filled memory, and their locals, alive.
+}
+
+void
+wf_exc_drop_unreached(void)
+{
+    if (memory_error.ob.gc_bits & WF_GC_MARK)
+        return;
+    memory_error.traceback = memory_error.cause = WF_NONE;
+    memory_error.context = WF_NONE;
+    memory_error.dict = WF_NULL;
+    memory_error.suppress_context = false;
 }
 
 // ===== Raising =====
@@ -372,12 +414,27 @@ wf_err_set_none(wf_thread *ts, wf_type *type)
 wf_value
 wf_err_no_memory(wf_thread *ts)
 {
+    wf_gc_note_oom(ts);  // headroom to handle it; collect at a safe point
     memory_error.traceback = WF_NONE;
     memory_error.cause = memory_error.context = WF_NONE;
     if (memory_error.args == WF_NULL)
         memory_error.args = wf_empty_tuple;
     ts->exc = wf_val_from_obj(&memory_error);
     return WF_NULL;
+}
+
+wf_value
+wf_err_set_errno(wf_thread *ts, int err)
+{
+    wf_type *tp = err == EPIPE ? &wf_exc_BrokenPipeError : &wf_exc_OSError;
+    wf_value items[2] = {wf_val_from_int(err), WF_NULL};
+    items[1] = wf_str_from_cstr(ts, strerror(err));
+    if (items[1] == WF_NULL)
+        return WF_NULL;
+    wf_value exc = tp->new_(ts, tp, items, 2, WF_NULL);
+    if (exc == WF_NULL)
+        return WF_NULL;
+    return wf_err_set_value(ts, exc);
 }
 
 bool
@@ -738,7 +795,7 @@ print_chain(wf_thread *ts, FILE *out, wf_value exc, wf_value *seen,
 void
 wf_exc_print(wf_thread *ts, wf_value exc, FILE *out)
 {
-    wf_bi_flush_stdout();
+    (void)wf_bi_flush_stdout();
     wf_value seen[64];
     size_t mark = wf_root_mark(ts);
     if (wf_root_push(ts, exc) < 0)

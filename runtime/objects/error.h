@@ -27,6 +27,13 @@ wf_value wf_err_set_none(wf_thread *ts, wf_type *type);
 wf_value wf_err_set_value(wf_thread *ts, wf_value exc);
 // MemoryError (preallocated instance; never allocates).
 wf_value wf_err_no_memory(wf_thread *ts);
+// The collector, between mark and sweep (world stopped): if nothing
+// reached the preallocated MemoryError, forget its traceback, chain and
+// dict (they are about to be swept).
+void wf_exc_drop_unreached(void);
+// Raise OSError([err], strerror([err])) (BrokenPipeError for EPIPE), as
+// CPython's PyErr_SetFromErrno. Always returns WF_NULL.
+wf_value wf_err_set_errno(wf_thread *ts, int err);
 bool wf_err_occurred(const wf_thread *ts);
 // True if the exception in flight is an instance of [type].
 bool wf_err_matches(const wf_thread *ts, const wf_type *type);

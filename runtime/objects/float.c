@@ -4,6 +4,7 @@
 // "1e+16" style). Mixed arithmetic and comparison with int and bool.
 #include "objects/object.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,23 @@ float_repr(wf_thread *ts, wf_value v)
 
 // ===== Arithmetic =====
 
+// OverflowError(34, 'Numerical result out of range'): CPython's
+// OverflowError from errno ERANGE, args and all. Returns WF_NULL.
+static wf_value
+range_error(wf_thread *ts)
+{
+    wf_value msg = wf_str_intern(ts, "Numerical result out of range");
+    if (msg == WF_NULL)
+        return WF_NULL;
+    wf_value args = wf_tuple_pack(ts, 2, wf_val_from_int(ERANGE), msg);
+    if (args == WF_NULL)
+        return WF_NULL;
+    wf_value exc = wf_exc_new(ts, &wf_exc_OverflowError, args);
+    if (exc == WF_NULL)
+        return WF_NULL;
+    return wf_err_set_value(ts, exc);
+}
+
 static wf_value
 float_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
 {
@@ -154,15 +172,13 @@ float_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
     case WF_BINOP_TRUE_DIVIDE:
         if (y == 0.0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "float division by zero");
+                                 "division by zero");
         return wf_float_new(ts, x / y);
     case WF_BINOP_FLOOR_DIVIDE:
     case WF_BINOP_REMAINDER: {
         if (y == 0.0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 op == WF_BINOP_REMAINDER
-                                     ? "float modulo by zero"
-                                     : "float floor division by zero");
+                                 "division by zero");
         // CPython's float_divmod.
         double mod = fmod(x, y);
         double div = (x - mod) / y;
@@ -187,12 +203,15 @@ float_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
     case WF_BINOP_POWER:
         if (x == 0.0 && y < 0.0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "0.0 cannot be raised to a negative power");
+                                 "zero to a negative power");
         if (x < 0.0 && y != floor(y))
             return wf_err_format(ts, &wf_exc_ValueError,
                                  "complex results are not supported in "
                                  "Weft");
-        return wf_float_new(ts, pow(x, y));
+        double r = pow(x, y);
+        if (isinf(r) && isfinite(x) && isfinite(y))
+            return range_error(ts);  // CPython: errno ERANGE, not inf
+        return wf_float_new(ts, r);
     default:
         return WF_NOTIMPL;
     }
@@ -272,7 +291,9 @@ float_hash(wf_thread *ts, wf_value v, int64_t *out)
         *out = wf_obj_hash_identity(v);
         return 0;
     }
-    if (d == floor(d) && fabs(d) < 4.6e18) {
+    // Every float equal to a Weft int hashes as that int: the whole
+    // range [-2^62, 2^62), WF_INT_MIN included.
+    if (d == floor(d) && d >= (double)WF_INT_MIN && d < -(double)WF_INT_MIN) {
         int64_t i = (int64_t)d;
         *out = i == -1 ? -2 : i;
         return 0;

@@ -128,7 +128,7 @@ int_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
     case WF_BINOP_FLOOR_DIVIDE: {
         if (y == 0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "integer division or modulo by zero");
+                                 "division by zero");
         int64_t q, m;
         floor_divmod(x, y, &q, &m);
         return wf_int_new(ts, q);
@@ -136,7 +136,7 @@ int_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
     case WF_BINOP_REMAINDER: {
         if (y == 0)
             return wf_err_format(ts, &wf_exc_ZeroDivisionError,
-                                 "integer modulo by zero");
+                                 "division by zero");
         int64_t q, m;
         floor_divmod(x, y, &q, &m);
         return wf_val_from_int(m);
@@ -154,7 +154,7 @@ int_binop(wf_thread *ts, wf_value a, wf_value b, wf_binop op)
                                  "negative shift count");
         if (x == 0)
             return wf_val_from_int(0);
-        if (y >= 62)
+        if (y >= 63)  // -1 << 62 is WF_INT_MIN: 62 may still fit
             return overflow(ts);
         r = (int64_t)((uint64_t)x << y);
         if ((r >> y) != x || !wf_val_int_fits(r))
@@ -357,7 +357,9 @@ int_new(wf_thread *ts, wf_type *type, const wf_value *args, size_t nargs,
             return wf_err_format(ts, &wf_exc_OverflowError,
                                  "cannot convert float infinity to integer");
         d = trunc(d);
-        if (d < (double)WF_INT_MIN || d > (double)WF_INT_MAX)
+        // WF_INT_MAX (2^62 - 1) rounds to 2^62 as a double: compare with
+        // the exact powers, or 2.0**62 would pass and wrap negative.
+        if (d < (double)WF_INT_MIN || d >= -(double)WF_INT_MIN)
             return overflow(ts);
         return wf_val_from_int((int64_t)d);
     }

@@ -75,7 +75,7 @@ wf_obj_repr(wf_thread *ts, wf_value v)
         return default_repr(ts, v);
     if (WF_UNLIKELY(wf_cstack_exhausted()))
         return wf_cstack_overflow(ts, " while getting the repr of an object");
-    if (ts->recursion_depth > wf_thread_recursion_limit(ts) + 50)
+    if (ts->recursion_depth - 50 > wf_thread_recursion_limit(ts))  // no overflow at INT32_MAX
         return wf_err_format(ts, &wf_exc_RecursionError,
                              "maximum recursion depth exceeded while getting "
                              "the repr of an object");
@@ -551,7 +551,7 @@ wf_obj_call(wf_thread *ts, wf_value callable, const wf_value *args,
         return wf_err_format(ts, &wf_exc_TypeError,
                              "'%s' object is not callable",
                              wf_obj_type_name(callable));
-    if (ts->recursion_depth > wf_thread_recursion_limit(ts) + 50)
+    if (ts->recursion_depth - 50 > wf_thread_recursion_limit(ts))  // no overflow at INT32_MAX
         return wf_err_format(ts, &wf_exc_RecursionError,
                              "maximum recursion depth exceeded");
     return call(ts, callable, args, nargs, kwnames);

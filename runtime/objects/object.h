@@ -756,8 +756,11 @@ extern wf_type wf_dict_keys_type, wf_dict_values_type, wf_dict_items_type;
 // module or WF_NULL. (Its import entry is in modules/modules.def.)
 WF_MUST_CHECK wf_value wf_builtins_init(wf_thread *ts);
 // Flush the stdout buffer. Called before anything is written to stderr
-// and at exit. Thread-safe.
-void wf_bi_flush_stdout(void);
+// and at exit. Returns 0, or the errno of a failed write (the rest stays
+// buffered). wf_bi_discard_stdout drops what is buffered (after a failed
+// flush at exit was reported). Thread-safe.
+int wf_bi_flush_stdout(void);
+void wf_bi_discard_stdout(void);
 
 // Register a built-in module for wf_import (module.c): [init] creates the
 // module on first import. Call during start-up, before threads run.

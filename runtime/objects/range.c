@@ -82,11 +82,38 @@ range_repr(wf_thread *ts, wf_value v)
                          (long long)r->stop, (long long)r->step);
 }
 
+// A range's length fits int64 (at most 2^63 - 1 for 62-bit bounds) but
+// not always a Weft int: len() of such a range raises OverflowError where
+// CPython returns the big length (LANGUAGE.md deviation), never a
+// wrapped number.
 static int64_t
 range_len(wf_thread *ts, wf_value v)
 {
-    (void)ts;
-    return R(v)->len;
+    int64_t n = R(v)->len;
+    if (n > WF_INT_MAX) {
+        wf_err_format(ts, &wf_exc_OverflowError,
+                      "range length %llu does not fit Weft's 62-bit ints",
+                      (unsigned long long)n);
+        return -1;
+    }
+    return n;
+}
+
+// [base] + [i] * [k] as a range bound, or OverflowError: a slice of a
+// range whose start, stop or step CPython would give as a big int. The
+// int64 arithmetic is checked (huge steps overflow it).
+static bool
+bound_of(wf_thread *ts, int64_t base, int64_t i, int64_t k, int64_t *out)
+{
+    int64_t p, x;
+    if (__builtin_mul_overflow(i, k, &p) || __builtin_add_overflow(base, p, &x) ||
+        x < WF_INT_MIN || x > WF_INT_MAX) {
+        wf_err_format(ts, &wf_exc_OverflowError,
+                      "range slice bound does not fit Weft's 62-bit ints");
+        return false;
+    }
+    *out = x;
+    return true;
 }
 
 static int
@@ -109,15 +136,23 @@ range_getitem(wf_thread *ts, wf_value v, wf_value key)
         if (i < 0 || i >= r->len)
             return wf_err_format(ts, &wf_exc_IndexError,
                                  "range object index out of range");
-        return wf_int_new(ts, r->start + i * r->step);
+        // start + i*step lies between start and stop, |i*step| < 2^63:
+        // computed unsigned (no signed overflow on the way), exact.
+        return wf_int_new(ts, (int64_t)((uint64_t)r->start +
+                                        (uint64_t)i * (uint64_t)r->step));
     }
     if (wf_val_is(key, &wf_slice_type)) {
+        // CPython's compute_slice: the new bounds are the items at the
+        // slice's start and stop indices, the step the product.
         int64_t start, stop, step, len;
         if (wf_slice_indices(ts, key, r->len, &start, &stop, &step, &len) < 0)
             return WF_NULL;
-        int64_t nstart = r->start + start * r->step;
-        int64_t nstep = r->step * step;
-        return range_make(ts, nstart, nstart + len * nstep, nstep);
+        int64_t nstart, nstop, nstep;
+        if (!bound_of(ts, r->start, start, r->step, &nstart) ||
+            !bound_of(ts, r->start, stop, r->step, &nstop) ||
+            !bound_of(ts, 0, r->step, step, &nstep))
+            return WF_NULL;
+        return range_make(ts, nstart, nstop, nstep);
     }
     return wf_err_format(ts, &wf_exc_TypeError,
                          "range indices must be integers or slices, not %s",

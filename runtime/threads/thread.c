@@ -5,6 +5,7 @@
 // invariant 6: per-thread state owns per-thread things.
 #include "threads/thread.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,13 @@ wf_thread_new_detached(wf_thread *parent)
 void
 wf_thread_bind_current(wf_thread *ts)
 {
+    // SIGINT is for the main thread (KeyboardInterrupt, wf_signal_*):
+    // threads Weft starts never take it, so it interrupts the main
+    // thread's blocking calls wherever the kernel would have delivered it.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     ts->os_thread = pthread_self();
     current_ts = ts;
     wf_thread_attach(ts);
@@ -361,7 +369,85 @@ wf_brk_handle(wf_thread *ts)
     // the bit itself).
     if ((bits & WF_BRK_INSTR) && wf_mon_restore_disabled(ts) < 0)
         return -1;
+    if (bits & WF_BRK_SIGNAL) {
+        // Clear the bit before reading the pending flag: a signal landing
+        // in between sets the bit again (one spare check, nothing lost).
+        wf_atomic_and_relaxed_u32(&ts->eval_breaker, ~WF_BRK_SIGNAL);
+        if (wf_signal_check(ts) < 0)
+            return -1;
+    }
     return 0;
+}
+
+// ===== SIGINT (KeyboardInterrupt) =====
+
+// A SIGINT arrived and no KeyboardInterrupt was raised for it yet.
+// W: the handler (relaxed atomic store; lock-free, so async-signal-safe)
+// and wf_signal_check (exchange). R: any thread.
+static wf_atomic_u32 sigint_pending;
+// The state whose eval breaker the handler sets (the main thread's), or
+// NULL while no handler is installed. W: wf_signal_install/uninstall.
+// R: the handler, relaxed.
+static wf_atomic_ptr sigint_target;
+static struct sigaction sigint_old;  // W/R: install/uninstall only
+static bool sigint_installed;        // W/R: install/uninstall only
+
+static void
+on_sigint(int sig)
+{
+    (void)sig;
+    wf_atomic_store_relaxed_u32(&sigint_pending, 1);
+    wf_thread *t = wf_atomic_load_relaxed_ptr(&sigint_target);
+    if (t != NULL)
+        wf_atomic_or_relaxed_u32(&t->eval_breaker, WF_BRK_SIGNAL);
+}
+
+void
+wf_signal_install(wf_thread *main_ts)
+{
+    struct sigaction old;
+    if (sigint_installed || sigaction(SIGINT, NULL, &old) != 0 ||
+        (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
+        return;  // ignored or handled by the host: left alone (CPython)
+    wf_atomic_store_relaxed_ptr(&sigint_target, main_ts);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: blocking calls return EINTR
+    if (sigaction(SIGINT, &sa, &sigint_old) != 0) {
+        wf_atomic_store_relaxed_ptr(&sigint_target, NULL);
+        return;
+    }
+    sigint_installed = true;
+}
+
+void
+wf_signal_uninstall(void)
+{
+    if (!sigint_installed)
+        return;
+    sigaction(SIGINT, &sigint_old, NULL);
+    sigint_installed = false;
+    wf_atomic_store_relaxed_ptr(&sigint_target, NULL);
+    wf_atomic_store_relaxed_u32(&sigint_pending, 0);
+}
+
+bool
+wf_signal_pending(const wf_thread *ts)
+{
+    return wf_atomic_load_relaxed_ptr(&sigint_target) == ts &&
+           wf_atomic_load_relaxed_u32(&sigint_pending) != 0;
+}
+
+int
+wf_signal_check(wf_thread *ts)
+{
+    if (wf_atomic_load_relaxed_ptr(&sigint_target) != ts ||
+        !wf_atomic_exchange_acq_rel_u32(&sigint_pending, 0))
+        return 0;
+    wf_err_set_none(ts, &wf_exc_KeyboardInterrupt);
+    return -1;
 }
 
 int64_t

@@ -23,7 +23,7 @@ typedef struct wf_interp wf_interp;
 #define WF_BRK_STW 0x1u       // a pause is requested: park
 #define WF_BRK_GC 0x2u        // a collection is wanted
 #define WF_BRK_INSTR 0x4u     // DISABLE left opcodes: restore pause wanted
-#define WF_BRK_SIGNAL 0x8u    // a signal / async exception is pending
+#define WF_BRK_SIGNAL 0x8u    // SIGINT arrived: KeyboardInterrupt (main)
 
 // Attach states (wf_thread.state).
 #define WF_THREAD_DETACHED 0
@@ -59,6 +59,15 @@ struct wf_thread {
     // W: the owner under the monitoring mutex, or any thread inside a pause
     // (*_all_threads). R: the owner, plain, on the event path.
     uint8_t mon_tools;
+    // Tools whose CALL callback answered DISABLE for the call now in flight
+    // at unit mon_keep_pc of frame mon_keep_frame (a callable that is not a
+    // Python function, on code that never had two tools on one event): its
+    // C_RETURN/C_RAISE still reach them, as in CPython 3.14, where that
+    // DISABLE de-instruments the unit but the call already running fires
+    // them (monitor/fire.c answer_disable). W/R: owner only.
+    uint8_t mon_keep_tools;
+    const void *mon_keep_frame;
+    const void *mon_keep_pc;
     // Innermost running frame. W: owner. R: owner; the collector in a pause.
     wf_frame *frame;
     // Exception in flight, or WF_NULL. W/R: owner; collector in a pause.
@@ -285,6 +294,28 @@ void wf_thread_lock_ranked(wf_thread *ts, wf_mutex *m);
 // Returns 0 or -1 with an exception.
 // Caller: attached, at a safe point (frame's sp and pc saved).
 WF_MUST_CHECK int wf_brk_handle(wf_thread *ts);
+
+// ===== SIGINT: KeyboardInterrupt in the main thread =====
+// The handler only sets a pending flag and WF_BRK_SIGNAL in [main_ts]'s
+// eval breaker (signal-safe atomic stores); the eval loop's next safe
+// point (wf_brk_handle) raises KeyboardInterrupt there. Blocking calls of
+// the main thread (time.sleep) see EINTR, check wf_signal_pending, and
+// raise it after re-attaching (wf_signal_check). Threads Weft starts
+// block SIGINT (wf_thread_bind_current).
+
+// Install the SIGINT handler for [main_ts], unless SIGINT is not at its
+// default disposition (ignored, as for a background job, or the host's
+// own handler): then nothing changes, as in CPython. Caller: the runtime's
+// start-up on the main thread; wf_signal_uninstall at teardown restores
+// the previous disposition.
+void wf_signal_install(wf_thread *main_ts);
+void wf_signal_uninstall(void);
+// Whether a SIGINT is waiting to become KeyboardInterrupt on [ts]. Any
+// state (detached included); never blocks.
+bool wf_signal_pending(const wf_thread *ts);
+// Raise the pending KeyboardInterrupt on [ts] (if it is the main thread
+// and one is pending): returns -1 with it set, else 0. Caller: attached.
+WF_MUST_CHECK int wf_signal_check(wf_thread *ts);
 
 // Number of threads on the list (threading.active_count). Any thread.
 uint32_t wf_thread_count(wf_interp *interp);

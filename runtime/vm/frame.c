@@ -283,9 +283,13 @@ detach_exposed(wf_thread *ts, wf_frame *f, wf_frameobj *fo)
     // As CPython (frame take_ownership): the caller's frame object becomes
     // f_back, so the chain stays walkable after both frames are gone.
     if (f->previous != NULL) {
+        // Out of memory leaves no f_back, and must not clear the exception
+        // in flight (the frame may be popped while one propagates).
+        wf_value saved = wf_err_fetch(ts);
         fo->back = wf_frame_get_object(ts, f->previous);
         if (fo->back == WF_NULL)
             wf_err_clear(ts);
+        wf_err_restore(ts, saved);
     }
     if (f->locals != WF_NULL) {
         fo->locals.v = f->locals;  // before the release of [frame] below

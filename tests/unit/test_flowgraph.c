@@ -241,6 +241,31 @@ test_flowgraph_setup_finally_region_is_in_the_exception_table(void **state)
     wf_cfg_fini(&g);
 }
 
+// An oparg over 24 bits does not fit a code unit: assembly refuses the
+// code (-2: the compiler raises OverflowError) rather than truncate it;
+// one just under the limit is kept exactly.
+static void
+test_flowgraph_oparg_over_24_bits_is_refused(void **state)
+{
+    (void)state;
+    wf_cfg g;
+    wf_cfg_result r;
+    wf_cfg_prefix p = {.firstlineno = 1};
+    assert_int_equal(wf_cfg_init(&g), 0);
+    wf_cfg_emit(&g, WF_OP_LOAD_CONST, WF_OPARG_MAX, -1, 1);
+    wf_cfg_emit(&g, WF_OP_RETURN_VALUE, 0, -1, 1);
+    assert_int_equal(wf_cfg_assemble(&g, &p, &r), 0);
+    assert_true(find(&r, WF_OP_LOAD_CONST, WF_OPARG_MAX) >= 0);
+    wf_cfg_result_free(&r);
+    wf_cfg_fini(&g);
+    assert_int_equal(wf_cfg_init(&g), 0);
+    wf_cfg_emit(&g, WF_OP_LOAD_CONST, WF_OPARG_MAX + 1, -1, 1);
+    wf_cfg_emit(&g, WF_OP_RETURN_VALUE, 0, -1, 1);
+    assert_int_equal(wf_cfg_assemble(&g, &p, &r), -2);
+    assert_null(r.code);
+    wf_cfg_fini(&g);
+}
+
 int
 main(void)
 {
@@ -251,6 +276,7 @@ main(void)
         cmocka_unit_test(test_flowgraph_jump_to_jump_is_threaded),
         cmocka_unit_test(test_flowgraph_stack_depth_is_the_deepest_path),
         cmocka_unit_test(test_flowgraph_setup_finally_region_is_in_the_exception_table),
+        cmocka_unit_test(test_flowgraph_oparg_over_24_bits_is_refused),
     };
     return cmocka_run_group_tests_name("flowgraph", tests, NULL, NULL);
 }

@@ -209,7 +209,12 @@ test_lex_continuation_errors(void **state)
     (void)state;
     ASSERT_TOKENS("x = \\ 1", "ERR SyntaxError: unexpected character after line continuation "
                               "character @1:5");
-    ASSERT_TOKENS("x = 1\n\\", "ERR SyntaxError: unexpected EOF while parsing @2:1");
+    // A backslash alone on the last line: no column (CPython prints no
+    // caret); after code, just past the backslash.
+    ASSERT_TOKENS("x = 1\n\\", "ERR SyntaxError: unexpected EOF while parsing @2:-1");
+    ASSERT_TOKENS("x = 1 \\\n", "ERR SyntaxError: unexpected EOF while parsing @1:7");
+    ASSERT_TOKENS("a\xe2\x80\x8b" "b = 1", "ERR SyntaxError: invalid non-printable character "
+                                      "U+200B @1:1");
 }
 
 static void

@@ -1,0 +1,45 @@
+# Weft ints are 62-bit until big ints land: a result CPython gives as a
+# big int must be OverflowError in Weft, never a wrong (wrapped) number.
+# check() prints "big" for either, and the value otherwise, so CPython's
+# output is the expected one.
+M = 4611686018427387903   # Weft's largest int, 2**62 - 1
+m = -M - 1                # Weft's smallest, -2**62
+
+
+def is_big(r):
+    if isinstance(r, bool):
+        return False
+    if isinstance(r, int):
+        return r > M or r < m
+    if isinstance(r, range):
+        return is_big(r.start) or is_big(r.stop) or is_big(r.step)
+    if isinstance(r, tuple):
+        return any(is_big(x) for x in r)
+    return False
+
+
+def check(name, f):
+    try:
+        r = f()
+    except OverflowError:
+        print(name, "big")
+        return
+    except Exception as e:
+        print(name, type(e).__name__, e)
+        return
+    print(name, "big" if is_big(r) else r)
+
+
+check("round(2.0**62)", lambda: round(2.0 ** 62))
+check("round(-2.0**62)", lambda: round(-2.0 ** 62))
+check("round(2.0**61)", lambda: round(2.0 ** 61))
+check("round(4611686018427387392.0)", lambda: round(4611686018427387392.0))
+check("round(1e300)", lambda: round(1e300))
+check("round(-1e19)", lambda: round(-1e19))
+check("round(inf)", lambda: round(float("inf")))
+check("round(nan)", lambda: round(float("nan")))
+check("round(2.5)", lambda: round(2.5))
+check("round(M, -1)", lambda: round(M, -1))
+check("round(m, -1)", lambda: round(m, -1))
+check("round(M, -18)", lambda: round(M, -18))
+check("round(M, -19)", lambda: round(M, -19))

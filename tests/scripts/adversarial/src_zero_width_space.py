@@ -1,0 +1,2 @@
+ab​c = 1
+print(abc)
