@@ -436,8 +436,13 @@ event_m_wait(wf_thread *ts, const wf_value *args, size_t nargs,
 {
     static const char *const names[] = {"timeout"};
     wf_value a[1];
-    if (wf_arg_parse(ts, "wait", args + 1, nargs - 1, kwnames, names, 1, 1,
-                     0, a) < 0)
+    // CPython's Event.wait is a Python function: its messages.
+    if (nargs > 2)
+        return wf_err_format(ts, &wf_exc_TypeError,
+                             "Event.wait() takes from 1 to 2 positional "
+                             "arguments but %zu were given", nargs);
+    if (wf_arg_parse(ts, "Event.wait", args + 1, nargs - 1, kwnames, names,
+                     1, 1, 0, a) < 0)
         return WF_NULL;
     tevent *e = as_event(args[0]);
     if (event_flag(e))

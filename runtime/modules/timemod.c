@@ -82,7 +82,7 @@ t_process_time(wf_thread *ts, const wf_value *args, size_t nargs,
 static wf_value
 t_sleep(wf_thread *ts, const wf_value *args, size_t nargs, wf_value kw)
 {
-    if (wf_arg_check(ts, "sleep", nargs, kw, 1, 1) < 0)
+    if (wf_arg_check(ts, "time.sleep", nargs, kw, 1, 1) < 0)
         return WF_NULL;
     int64_t ns;
     if (wf_timeout_ns(ts, args[0], &ns) < 0)

@@ -218,31 +218,44 @@ wf_arg_parse(wf_thread *ts, const char *fname, const wf_value *args,
 {
     for (size_t i = 0; i < nparams; i++)
         out[i] = WF_NULL;
-    if (nargs > npos) {
+    // A method that parses its receiver as "self": CPython's messages
+    // count the arguments after it.
+    size_t self_ = nparams > 0 && strcmp(names[0], "self") == 0 ? 1 : 0;
+    size_t nkw = kwnames != WF_NULL ? wf_tuple_len(kwnames) : 0;
+    // CPython's PyArg_ParseTupleAndKeywords: too many positionals where
+    // keyword-only parameters follow, then too many in all.
+    if (nargs > npos && npos < nparams) {
         wf_err_format(ts, &wf_exc_TypeError,
                       "%s() takes at most %zu positional argument%s (%zu "
-                      "given)", fname, npos, npos == 1 ? "" : "s", nargs);
+                      "given)", fname, npos - self_,
+                      npos - self_ == 1 ? "" : "s", nargs - self_);
+        return -1;
+    }
+    if (nargs + nkw > nparams) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "%s() takes at most %zu argument%s (%zu given)", fname,
+                      nparams - self_, nparams - self_ == 1 ? "" : "s",
+                      nargs + nkw - self_);
         return -1;
     }
     for (size_t i = 0; i < nargs; i++)
         out[i] = args[i];
-    size_t nkw = kwnames != WF_NULL ? wf_tuple_len(kwnames) : 0;
     for (size_t k = 0; k < nkw; k++) {
         wf_value kn = wf_tuple_items(kwnames)[k];
         size_t i;
-        for (i = 0; i < nparams; i++)
+        for (i = self_; i < nparams; i++)
             if (strcmp(wf_str_cstr(kn), names[i]) == 0)
                 break;
         if (i == nparams) {
             wf_err_format(ts, &wf_exc_TypeError,
-                          "'%U' is an invalid keyword argument for %s()",
-                          kn, fname);
+                          "%s() got an unexpected keyword argument '%U'",
+                          fname, kn);
             return -1;
         }
         if (out[i] != WF_NULL) {
             wf_err_format(ts, &wf_exc_TypeError,
                           "argument for %s() given by name ('%s') and "
-                          "position (%zu)", fname, names[i], i + 1);
+                          "position (%zu)", fname, names[i], i + 1 - self_);
             return -1;
         }
         out[i] = args[nargs + k];
@@ -251,7 +264,7 @@ wf_arg_parse(wf_thread *ts, const char *fname, const wf_value *args,
         if (out[i] == WF_NULL) {
             wf_err_format(ts, &wf_exc_TypeError,
                           "%s() missing required argument '%s' (pos %zu)",
-                          fname, names[i], i + 1);
+                          fname, names[i], i + 1 - self_);
             return -1;
         }
     }
