@@ -280,7 +280,16 @@ trace_exception(wf_thread *ts, int ev, const wf_value *args, size_t nargs)
                                     exc, tb);
     if (triple == WF_NULL)
         return WF_NULL;
-    return call_trace_current(ts, ev, WF_TRACE_EXCEPTION, triple);
+    // Rooted from here: call_trace_func may take the monitoring mutex
+    // (f_trace_opcodes) before the slot call roots it, and waiting there
+    // is a safe point (the fuzzer found a collection freeing it there:
+    // tests/unit/test_legacy.c).
+    size_t mark = wf_root_mark(ts);
+    if (wf_root_push(ts, triple) < 0)
+        return WF_NULL;
+    wf_value r = call_trace_current(ts, ev, WF_TRACE_EXCEPTION, triple);
+    wf_root_release(ts, mark);
+    return r;
 }
 
 static wf_value

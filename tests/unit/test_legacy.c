@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <pthread.h>
+#include <sched.h>
 
 #include <cmocka.h>
 
@@ -536,6 +537,98 @@ test_legacy_exception_in_flight_survives_a_callback(void **state)
     assert_true(recs[1].exc_hidden);  // the callee saw none
 }
 
+// ===== The exception tuple across the opcode switch =====
+// A frame that set f_trace_opcodes takes the monitoring mutex before its
+// `exception` event is delivered, and waiting for that mutex is a safe
+// point: the (type, value, traceback) tuple must already be rooted there.
+// A helper thread holds the mutex, waits until the main thread blocks on
+// it, collects, and lets go. The fuzzer found the tuple freed there
+// (weft stress --scenario fuzz, seed 302): ASan sees the dead tuple in
+// the recorder.
+
+static wf_thread *holder_ts;
+
+static void *
+holder_main(void *arg)
+{
+    (void)arg;
+    wf_thread *me = wf_thread_new_current(&wf_the_interp);
+    holder_ts = me;
+    wf_mon_lock(me);
+    post(&done_step, 1);  // 1: holding the mutex
+    // Until the main thread, back from hold(), waits for it (detached
+    // meanwhile: the main thread may pause before it gets there).
+    wait_for(me, &step, 1);
+    wf_thread_detach(me);
+    while (wf_atomic_load_acquire_u32(&ts->state) != WF_THREAD_DETACHED)
+        sched_yield();
+    wf_thread_attach(me);
+    int rc = wf_gc_collect(me);
+    wf_mon_unlock(me);
+    post(&done_step, rc == 0 ? 2 : -100);  // 2: collected, let go
+    wait_for(me, &step, 3);
+    wf_thread_free_current(me);
+    return NULL;
+}
+
+// hold(): start the holder and return once it holds the mutex.
+static pthread_t holder_thread;
+
+static wf_value
+hold_builtin(wf_thread *t, const wf_value *args, size_t nargs,
+             wf_value kwnames)
+{
+    (void)args, (void)nargs, (void)kwnames;
+    assert_int_equal(pthread_create(&holder_thread, NULL, holder_main, NULL),
+                     0);
+    wait_for(t, &done_step, 1);
+    post(&step, 1);  // attached again: the next wait is for the mutex
+    return WF_NONE;
+}
+
+static void
+test_legacy_exception_tuple_survives_the_opcode_switch(void **state)
+{
+    (void)state;
+    reset_recs();
+    step = done_step = 0;
+    assert_int_equal(wf_ltrace_set_c(ts, recorder, WF_NULL, false), 0);
+    char src[512];
+    snprintf(src, sizeof src,
+             "import sys\n"
+             "def f():\n"
+             "    sys._getframe().f_trace_opcodes = True\n"
+             "    hold()\n"
+             "    fire(7, %d, 4, ValueError('x'))\n"
+             "f()\n",
+             WF_EV_RAISE);
+    wf_value cv = wf_comp_module(ts, src, strlen(src), "<test>");
+    wf_value globals = wf_dict_new(ts);
+    assert_true(cv != WF_NULL && globals != WF_NULL);
+    add_helpers(globals);
+    assert_int_equal(wf_dict_set(ts, globals, wf_str_intern(ts, "hold"),
+                                 wf_builtin_new(ts, "hold", hold_builtin,
+                                                NULL)), 0);
+    size_t mark = wf_root_mark(ts);
+    assert_true(wf_root_push(ts, globals) >= 0 && wf_root_push(ts, cv) >= 0);
+    wf_value r = wf_eval_code(ts, (wf_code *)wf_val_as_obj(cv), globals);
+    wf_root_release(ts, mark);
+    if (r == WF_NULL)
+        wf_err_print(ts);
+    assert_true(r != WF_NULL);
+    assert_int_equal(done_step, 2);  // the holder collected meanwhile
+    assert_int_equal(nrecs, 1);
+    assert_int_equal(recs[0].what, WF_TRACE_EXCEPTION);
+    wf_value a = recs[0].arg;
+    assert_true(wf_val_is(a, &wf_tuple_type));
+    assert_int_equal(wf_tuple_len(a), 3);
+    assert_true(wf_tuple_items(a)[0] == wf_val_from_obj(&wf_exc_ValueError));
+    post(&step, 3);
+    wf_thread_detach(ts);
+    pthread_join(holder_thread, NULL);
+    wf_thread_attach(ts);
+}
+
 // A failing C trace function switches the slot off and its error wins.
 static void
 test_legacy_failing_trace_function_disables_the_thread(void **state)
@@ -952,6 +1045,7 @@ main(void)
         T(test_legacy_profile_adapters_report_builtins_only),
         T(test_legacy_adapters_return_early_without_a_slot),
         T(test_legacy_exception_in_flight_survives_a_callback),
+        T(test_legacy_exception_tuple_survives_the_opcode_switch),
         T(test_legacy_failing_trace_function_disables_the_thread),
         T(test_legacy_python_trace_function_follows_f_trace_rules),
         T(test_legacy_unexposed_frame_objects_are_kept_and_reused),
