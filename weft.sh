@@ -156,13 +156,10 @@ test_tsan() {
             "${norand[@]}" sh "$root/tests/run_script_tests.sh" \
             "$root/build-tsan/weft" "$root/tests/scripts/$area" || return 1
     done
-    TSAN_OPTIONS="$tsan_opts:exitcode=66" WEFT_FUZZ_PAUSER_GC=0 \
+    TSAN_OPTIONS="$tsan_opts:exitcode=66" \
         "${norand[@]}" "$root/build-tsan/weft" stress --seconds 10 || return 1
-    # The API fuzzer again, 15 s more (25 s in all under TSan). In both
-    # runs its pauser does not collect while the mark-phase use-after-free
-    # it finds under TSan is open (stress/sc_fuzz.c, WEFT_FUZZ_PAUSER_GC;
-    # issue 20); the other scenarios' pausers still collect.
-    TSAN_OPTIONS="$tsan_opts:exitcode=66" WEFT_FUZZ_PAUSER_GC=0 \
+    # The API fuzzer again, 15 s more (25 s in all under TSan).
+    TSAN_OPTIONS="$tsan_opts:exitcode=66" \
         "${norand[@]}" "$root/build-tsan/weft" stress --scenario fuzz \
         --seconds 15
 }

@@ -892,11 +892,10 @@ wf_stress_fuzz_run(const wf_stress_cfg *cfg)
                  "cannot start the round watchdog");
     pthread_attr_destroy(&a);
 
-    // WEFT_FUZZ_PAUSER_GC=0: the pauser pauses but never collects. CI's
-    // short TSan run sets it while the open finding below stays open:
-    // a collection begun by the pauser visits a freed object in another
-    // thread's frame (wf_frame_visit, localsplus..sp; seeds 302 round 220
-    // and 1883939281623301; issue 20). Long runs leave it unset.
+    // WEFT_FUZZ_PAUSER_GC=0: the pauser pauses but never collects (to
+    // tell a finding that needs the pauser's collections from one that
+    // does not). Its collections found the exception tuple that
+    // legacy/trace.c left unrooted across the monitoring mutex (seed 302).
     const char *pgc = getenv("WEFT_FUZZ_PAUSER_GC");
     int gc_every = pgc != NULL && strcmp(pgc, "0") == 0 ? 0 : 4;
     wf_stress_pauser *p = wf_stress_pauser_start(cfg, gc_every);
