@@ -291,25 +291,29 @@ static wf_value
 bi_sorted(wf_thread *ts, const wf_value *args, size_t nargs,
           wf_value kwnames)
 {
-    static const char *const names[] = {"iterable", "key", "reverse"};
-    wf_value a[3];
+    // As CPython: a new list from the iterable, then its sort() with the
+    // keyword arguments (so their errors name sort(), after iterating).
+    // Keyword values follow the positional ones in [args].
+    static const char *const names[] = {"key", "reverse"};
     if (nargs != 1)
         return wf_err_format(ts, &wf_exc_TypeError,
                              "sorted expected 1 argument, got %zu", nargs);
-    if (wf_arg_parse(ts, "sorted", args, nargs, kwnames, names, 3, 1, 1, a) <
-        0)
-        return WF_NULL;
+    wf_value a[2];
     int rev = 0;
-    if (a[2] != WF_NULL && (rev = wf_obj_truthy(ts, a[2])) < 0)
-        return WF_NULL;
     size_t mark = wf_root_mark(ts);
     wf_value l = wf_list_new(ts, 0);
-    if (l != WF_NULL &&
-        (wf_root_push(ts, l) < 0 || wf_list_extend(ts, l, a[0]) < 0 ||
-         wf_list_sort(ts, l, a[1], rev) < 0))
-        l = WF_NULL;
+    if (l == WF_NULL || wf_root_push(ts, l) < 0 ||
+        wf_list_extend(ts, l, args[0]) < 0)
+        goto fail;
+    if (wf_arg_parse(ts, "sort", args + 1, 0, kwnames, names, 2, 0, 0, a) < 0 ||
+        (a[1] != WF_NULL && (rev = wf_obj_truthy(ts, a[1])) < 0) ||
+        wf_list_sort(ts, l, a[0], rev) < 0)
+        goto fail;
     wf_root_release(ts, mark);
     return l;
+fail:
+    wf_root_release(ts, mark);
+    return WF_NULL;
 }
 
 // min(...) / max(...): [op] WF_CMP_LT for min, WF_CMP_GT for max.

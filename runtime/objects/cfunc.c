@@ -224,6 +224,11 @@ wf_arg_parse(wf_thread *ts, const char *fname, const wf_value *args,
     size_t nkw = kwnames != WF_NULL ? wf_tuple_len(kwnames) : 0;
     // CPython's PyArg_ParseTupleAndKeywords: too many positionals where
     // keyword-only parameters follow, then too many in all.
+    if (nargs > npos && npos == self_) {
+        wf_err_format(ts, &wf_exc_TypeError,
+                      "%s() takes no positional arguments", fname);
+        return -1;
+    }
     if (nargs > npos && npos < nparams) {
         wf_err_format(ts, &wf_exc_TypeError,
                       "%s() takes at most %zu positional argument%s (%zu "
@@ -232,10 +237,12 @@ wf_arg_parse(wf_thread *ts, const char *fname, const wf_value *args,
         return -1;
     }
     if (nargs + nkw > nparams) {
+        // Keyword-only parameters alone: "keyword argument(s)".
         wf_err_format(ts, &wf_exc_TypeError,
-                      "%s() takes at most %zu argument%s (%zu given)", fname,
-                      nparams - self_, nparams - self_ == 1 ? "" : "s",
-                      nargs + nkw - self_);
+                      "%s() takes at most %zu %sargument%s (%zu given)",
+                      fname, nparams - self_,
+                      npos == self_ ? "keyword " : "",
+                      nparams - self_ == 1 ? "" : "s", nargs + nkw - self_);
         return -1;
     }
     for (size_t i = 0; i < nargs; i++)
