@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "atomic.h"
 #include "objects/error.h"
@@ -440,4 +441,52 @@ void
 wf_mem_reserve_free(void)
 {
     wf_mem_reserve_release();
+}
+
+// ===== jemalloc's arenas under a memory limit =====
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#  define ARENAS_PREPARE 0
+#elif defined(__has_feature)
+#  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#    define ARENAS_PREPARE 0
+#  endif
+#endif
+#ifndef ARENAS_PREPARE
+#  define ARENAS_PREPARE 1
+#endif
+
+#if ARENAS_PREPARE
+// jemalloc's control interface (<jemalloc/jemalloc.h> would redeclare
+// malloc and friends, which WF_TESTING builds rename).
+int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp,
+            size_t newlen);
+
+static bool
+limited(int resource)
+{
+    struct rlimit rl;
+    return getrlimit(resource, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
+}
+#endif
+
+void
+wf_mem_prepare_arenas(void)
+{
+#if ARENAS_PREPARE
+    if (!limited(RLIMIT_AS) && !limited(RLIMIT_DATA))
+        return;
+    unsigned n, cur;
+    size_t len = sizeof n;
+    if (mallctl("arenas.narenas", &n, &len, NULL, 0) != 0)
+        return;  // not jemalloc after all
+    len = sizeof cur;
+    if (mallctl("thread.arena", &cur, &len, NULL, 0) != 0)
+        return;
+    // Binding this thread to arena i creates it if it does not exist yet;
+    // a failure leaves that arena to be created later (as without this).
+    for (unsigned i = 0; i < n; i++)
+        (void)mallctl("thread.arena", NULL, NULL, &i, sizeof i);
+    (void)mallctl("thread.arena", NULL, NULL, &cur, sizeof cur);
+#endif
 }

@@ -53,6 +53,15 @@ void wf_mem_free_retired(wf_thread *ts);
 // runtime teardown. Any thread, not in a signal handler (a mutex guards
 // the blocks); never raises.
 #define WF_MEM_RESERVE_SIZE ((size_t)1 << 20)
+
+// Under an address-space or data-size limit (RLIMIT_AS, RLIMIT_DATA),
+// create every automatic jemalloc arena now, while there is room:
+// jemalloc 5.3 crashes (a NULL arena) instead of failing when a new
+// thread's first allocation cannot map the arena it is given, so a thread
+// started near the limit would kill the process. Without a limit, and in
+// sanitizer builds (whose allocator is not jemalloc), nothing changes.
+// Caller: start-up (wf_interp_init), before any thread is started.
+void wf_mem_prepare_arenas(void);
 void wf_mem_reserve_release(void);
 bool wf_mem_reserve_refill(void);
 void wf_mem_reserve_free(void);

@@ -43,6 +43,7 @@ wf_interp_init(void)
     interp->argv = WF_NULL;
     wf_atomic_store_relaxed_i32(&interp->recursion_limit, 1000);
     wf_atomic_store_relaxed_size(&interp->gc_threshold, (size_t)8 << 20);
+    wf_mem_prepare_arenas();
     return 0;
 }
 
