@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <execinfo.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -270,6 +271,22 @@ typedef struct run_result {
     char *out, *err, *after_out;
 } run_result;
 
+// A faulted run can end the script before its daemon thread is done
+// (threads/basic.py: a MemoryError before the joins). The process would
+// exit under it; the checks below (free_orphans, the heap walk) must not
+// run under it. Wait, detached, until this thread is the only one, for
+// at most 30 s (the child's alarm reports a thread that never ends).
+static void
+wait_for_daemons(wf_thread *t)
+{
+    for (int i = 0; i < 30000 && wf_thread_count(t->interp) > 1; i++) {
+        wf_thread_detach(t);
+        struct timespec d = {0, 1000000};
+        nanosleep(&d, NULL);
+        wf_thread_attach(t);
+    }
+}
+
 // Run [c] once with counted allocation [n] failing (0: none). In the child.
 static void
 run_once(const oom_case *c, uint64_t n, run_result *r)
@@ -290,6 +307,8 @@ run_once(const oom_case *c, uint64_t n, run_result *r)
     r->count = wf_mem_fault_count();
     r->hits = wf_mem_fault_hits();
     wf_mem_fault_arm(0, false);
+    if (r->new_st == WEFT_OK && wf_thread_current() != NULL)
+        wait_for_daemons(wf_thread_current());
     capture_end(&cap, &r->out, &r->err);
     if (r->new_st == WEFT_OK) {
         wf_thread *t = wf_thread_current();
