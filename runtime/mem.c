@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 #include "atomic.h"
@@ -489,4 +490,15 @@ wf_mem_prepare_arenas(void)
         (void)mallctl("thread.arena", NULL, NULL, &i, sizeof i);
     (void)mallctl("thread.arena", NULL, NULL, &cur, sizeof cur);
 #endif
+}
+
+bool
+wf_mem_headroom(size_t bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return false;
+    munmap(p, bytes);
+    return true;
 }

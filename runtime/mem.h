@@ -62,6 +62,12 @@ void wf_mem_free_retired(wf_thread *ts);
 // sanitizer builds (whose allocator is not jemalloc), nothing changes.
 // Caller: start-up (wf_interp_init), before any thread is started.
 void wf_mem_prepare_arenas(void);
+
+// Whether [bytes] of address space can still be mapped now (a mapping
+// made and dropped at once; nothing is touched). For thread start: a
+// thread started with the address space all but full could not run its
+// first Python call. Any thread.
+bool wf_mem_headroom(size_t bytes);
 void wf_mem_reserve_release(void);
 bool wf_mem_reserve_refill(void);
 void wf_mem_reserve_free(void);

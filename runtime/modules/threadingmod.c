@@ -18,6 +18,7 @@
 #include "atomic.h"
 #include "compiler/compile.h"
 #include "objects/error.h"
+#include "mem.h"
 #include "modules/timeout.h"
 #include "vm/eval.h"
 #include "legacy/legacy.h"
@@ -532,12 +533,28 @@ print_exception(wf_thread *ts, const char *header, wf_value exc)
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
-    if (mem == NULL)
+    if (mem == NULL) {
+        // Out of memory: straight to stderr (unbuffered), unlocked, rather
+        // than not at all.
+        (void)wf_bi_flush_stdout();
+        if (header != NULL)
+            fprintf(stderr, "%s\n", header);
+        wf_exc_print(ts, exc, stderr);
+        fflush(stderr);
         return;
+    }
     if (header != NULL)
         fprintf(mem, "%s\n", header);
     wf_exc_print(ts, exc, mem);
-    fclose(mem);
+    if (fclose(mem) != 0 || buf == NULL) {
+        free(buf);
+        (void)wf_bi_flush_stdout();
+        if (header != NULL)
+            fprintf(stderr, "%s\n", header);
+        fprintf(stderr, "%s\n", wf_val_type(exc)->name);
+        fflush(stderr);
+        return;
+    }
     wf_thread_detach(ts);
     (void)wf_bi_flush_stdout();
     static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -562,7 +579,14 @@ thread_main(void *arg)
     if (r == WF_NULL) {
         wf_value exc = wf_err_fetch(ts);
         if (exc != WF_NULL && !wf_val_isinstance(exc, &wf_exc_SystemExit)) {
-            if (wf_root_push(ts, exc) >= 0) {
+            if (wf_root_push(ts, exc) < 0) {
+                // No room even to root it: its type alone, with no call
+                // that could run Python code.
+                wf_err_clear(ts);
+                fprintf(stderr, "Exception ignored in thread started by: "
+                                "?\n%s\n", wf_val_type(exc)->name);
+                fflush(stderr);
+            } else {
                 // As CPython's _thread: "Exception ignored in thread
                 // started by: <callable>" and the traceback.
                 wf_value rep = wf_obj_repr(ts, fn);
@@ -598,6 +622,11 @@ thread_main(void *arg)
 
 // Start an OS thread running [fn](*[args], **[kwargs]). Returns its join
 // handle, or WF_NULL with an exception set.
+// A started thread's C stack, and the address space start() wants left
+// beyond it (wf_mem_headroom).
+#define THREAD_C_STACK ((size_t)16 << 20)
+#define THREAD_HEADROOM ((size_t)32 << 20)
+
 static wf_value
 start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
              bool daemon)
@@ -636,6 +665,16 @@ start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
         return wf_err_format(ts, &wf_exc_RuntimeError,
                              "can't start new thread");
     }
+    // Room for its C stack and for its first allocations once it runs:
+    // near an address-space limit, refuse the thread here rather than
+    // start one whose first call fails with MemoryError.
+    if (!wf_mem_headroom(THREAD_C_STACK + THREAD_HEADROOM)) {
+        wf_thread_free_unstarted(ts, nt);
+        wf_root_release(ts, mark);
+        wf_atomic_store_relaxed_u32(&sh->refs, 1);
+        return wf_err_format(ts, &wf_exc_RuntimeError,
+                             "can't start new thread");
+    }
     // The new thread is DETACHED and not running: its roots are ours to
     // fill, and a pause sees them from now on.
     if (wf_root_push(nt, fn) < 0 || wf_root_push(nt, args) < 0 ||
@@ -654,7 +693,7 @@ start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, (size_t)16 << 20);
+    pthread_attr_setstacksize(&attr, THREAD_C_STACK);
     pthread_t tid;
     int rc = pthread_create(&tid, &attr, thread_main, nt);
     pthread_attr_destroy(&attr);
