@@ -54,6 +54,10 @@ void wf_mem_free_retired(wf_thread *ts);
 // the blocks); never raises.
 #define WF_MEM_RESERVE_SIZE ((size_t)1 << 20)
 
+void wf_mem_reserve_release(void);
+bool wf_mem_reserve_refill(void);
+void wf_mem_reserve_free(void);
+
 // Under an address-space or data-size limit (RLIMIT_AS, RLIMIT_DATA),
 // create every automatic jemalloc arena now, while there is room:
 // jemalloc 5.3 crashes (a NULL arena) instead of failing when a new
@@ -68,9 +72,6 @@ void wf_mem_prepare_arenas(void);
 // thread started with the address space all but full could not run its
 // first Python call. Any thread.
 bool wf_mem_headroom(size_t bytes);
-void wf_mem_reserve_release(void);
-bool wf_mem_reserve_refill(void);
-void wf_mem_reserve_free(void);
 
 #ifdef WF_TESTING
 // ===== Fault injector and live-block tracker (WF_TESTING only) =====

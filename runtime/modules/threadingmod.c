@@ -525,6 +525,17 @@ static pthread_mutex_t alive_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t alive_cond = PTHREAD_COND_INITIALIZER;
 static uint64_t nondaemon_alive;
 
+// Out of memory while reporting: [header] and the name of [exc]'s type
+// straight to stderr (unbuffered), with no call that could run Python
+// code or allocate, rather than nothing.
+static void
+print_exception_type(const char *header, wf_value exc)
+{
+    (void)wf_bi_flush_stdout();
+    fprintf(stderr, "%s\n%s\n", header, wf_val_type(exc)->name);
+    fflush(stderr);
+}
+
 // Print [header] and the traceback of [exc] to stderr as one write, after
 // flushing stdout. Formats attached (it may call __str__), writes detached.
 static void
@@ -534,25 +545,14 @@ print_exception(wf_thread *ts, const char *header, wf_value exc)
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
     if (mem == NULL) {
-        // Out of memory: straight to stderr (unbuffered), unlocked, rather
-        // than not at all.
-        (void)wf_bi_flush_stdout();
-        if (header != NULL)
-            fprintf(stderr, "%s\n", header);
-        wf_exc_print(ts, exc, stderr);
-        fflush(stderr);
+        print_exception_type(header, exc);
         return;
     }
-    if (header != NULL)
-        fprintf(mem, "%s\n", header);
+    fprintf(mem, "%s\n", header);
     wf_exc_print(ts, exc, mem);
     if (fclose(mem) != 0 || buf == NULL) {
         free(buf);
-        (void)wf_bi_flush_stdout();
-        if (header != NULL)
-            fprintf(stderr, "%s\n", header);
-        fprintf(stderr, "%s\n", wf_val_type(exc)->name);
-        fflush(stderr);
+        print_exception_type(header, exc);
         return;
     }
     wf_thread_detach(ts);
@@ -580,12 +580,9 @@ thread_main(void *arg)
         wf_value exc = wf_err_fetch(ts);
         if (exc != WF_NULL && !wf_val_isinstance(exc, &wf_exc_SystemExit)) {
             if (wf_root_push(ts, exc) < 0) {
-                // No room even to root it: its type alone, with no call
-                // that could run Python code.
-                wf_err_clear(ts);
-                fprintf(stderr, "Exception ignored in thread started by: "
-                                "?\n%s\n", wf_val_type(exc)->name);
-                fflush(stderr);
+                wf_err_clear(ts);  // no room even to root it
+                print_exception_type(
+                    "Exception ignored in thread started by: ?", exc);
             } else {
                 // As CPython's _thread: "Exception ignored in thread
                 // started by: <callable>" and the traceback.
@@ -620,13 +617,13 @@ thread_main(void *arg)
     return NULL;
 }
 
-// Start an OS thread running [fn](*[args], **[kwargs]). Returns its join
-// handle, or WF_NULL with an exception set.
 // A started thread's C stack, and the address space start() wants left
 // beyond it (wf_mem_headroom).
 #define THREAD_C_STACK ((size_t)16 << 20)
 #define THREAD_HEADROOM ((size_t)32 << 20)
 
+// Start an OS thread running [fn](*[args], **[kwargs]). Returns its join
+// handle, or WF_NULL with an exception set.
 static wf_value
 start_thread(wf_thread *ts, wf_value fn, wf_value args, wf_value kwargs,
              bool daemon)

@@ -168,8 +168,11 @@ add_helpers(wf_value globals)
                                  fing), 0);
 }
 
+// Run [src] as a module with fire() and firing(), plus builtin [name]
+// calling [fn] when [name] is not NULL. Returns its globals, or WF_NULL
+// after printing the error.
 static wf_value
-run(const char *src)
+run_with(const char *src, const char *name, wf_cfunc fn)
 {
     wf_value cv = wf_comp_module(ts, src, strlen(src), "<test>");
     if (cv == WF_NULL) {
@@ -179,6 +182,10 @@ run(const char *src)
     wf_value globals = wf_dict_new(ts);
     assert_true(globals != WF_NULL);
     add_helpers(globals);
+    if (name != NULL)
+        assert_int_equal(wf_dict_set(ts, globals, wf_str_intern(ts, name),
+                                     wf_builtin_new(ts, name, fn, NULL)),
+                         0);
     size_t mark = wf_root_mark(ts);
     assert_true(wf_root_push(ts, globals) >= 0 && wf_root_push(ts, cv) >= 0);
     wf_value r = wf_eval_code(ts, (wf_code *)wf_val_as_obj(cv), globals);
@@ -188,6 +195,12 @@ run(const char *src)
         return WF_NULL;
     }
     return globals;
+}
+
+static wf_value
+run(const char *src)
+{
+    return run_with(src, NULL, NULL);
 }
 
 static wf_value
@@ -520,18 +533,8 @@ test_legacy_exception_in_flight_survives_a_callback(void **state)
              "    return fx(7, %d, 2)\n"
              "r = f()\n",
              WF_EV_PY_START, WF_EV_LINE);
-    wf_value cv = wf_comp_module(ts, src, strlen(src), "<test>");
-    wf_value globals = wf_dict_new(ts);
-    assert_true(cv != WF_NULL && globals != WF_NULL);
-    add_helpers(globals);
-    assert_int_equal(wf_dict_set(ts, globals, wf_str_intern(ts, "fx"),
-                                 wf_builtin_new(ts, "fx", fire_with_exc,
-                                                NULL)), 0);
-    size_t mark = wf_root_mark(ts);
-    assert_true(wf_root_push(ts, globals) >= 0 && wf_root_push(ts, cv) >= 0);
-    assert_true(wf_eval_code(ts, (wf_code *)wf_val_as_obj(cv), globals) !=
-                WF_NULL);
-    wf_root_release(ts, mark);
+    wf_value globals = run_with(src, "fx", fire_with_exc);
+    assert_true(globals != WF_NULL);
     assert_true(global(globals, "r") == WF_TRUE);
     assert_int_equal(nrecs, 2);
     assert_true(recs[1].exc_hidden);  // the callee saw none
@@ -602,20 +605,7 @@ test_legacy_exception_tuple_survives_the_opcode_switch(void **state)
              "    fire(7, %d, 4, ValueError('x'))\n"
              "f()\n",
              WF_EV_RAISE);
-    wf_value cv = wf_comp_module(ts, src, strlen(src), "<test>");
-    wf_value globals = wf_dict_new(ts);
-    assert_true(cv != WF_NULL && globals != WF_NULL);
-    add_helpers(globals);
-    assert_int_equal(wf_dict_set(ts, globals, wf_str_intern(ts, "hold"),
-                                 wf_builtin_new(ts, "hold", hold_builtin,
-                                                NULL)), 0);
-    size_t mark = wf_root_mark(ts);
-    assert_true(wf_root_push(ts, globals) >= 0 && wf_root_push(ts, cv) >= 0);
-    wf_value r = wf_eval_code(ts, (wf_code *)wf_val_as_obj(cv), globals);
-    wf_root_release(ts, mark);
-    if (r == WF_NULL)
-        wf_err_print(ts);
-    assert_true(r != WF_NULL);
+    assert_true(run_with(src, "hold", hold_builtin) != WF_NULL);
     assert_int_equal(done_step, 2);  // the holder collected meanwhile
     assert_int_equal(nrecs, 1);
     assert_int_equal(recs[0].what, WF_TRACE_EXCEPTION);
